@@ -1,0 +1,215 @@
+"""outline: CleanText → sections.
+
+Finds the numbered headings of the body (一、 （一） 1. （1） ① 第X章 第X条 and their half-width
+and 、/． variants), headings that run into their text ("（一）加强组织领导。加强……"), and gives
+each its level by order of appearance in this document, its number, title and path.  A heading
+must start a line, carry a title with Chinese text, and continue its sibling sequence (a "3."
+after "1." at the same level is taken, a stray "7." inside a list of 1–3 is not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from .document import CleanText
+from .models import Section
+from .ruleset import RuleFile, RuleSet, compiled, default_rules
+
+
+class HeadingStyle(RuleFile):
+    name: str
+    pattern: str
+    number: str = "{num}"
+
+
+class OutlineExample(RuleFile):
+    input: str
+    style: str | None
+    number: str | None = None
+    title: str | None = None
+
+
+class OutlineRules(RuleFile):
+    styles: list[HeadingStyle]
+    title_stops: list[str] = ["。"]
+    title_max_chars: int = 40
+    title_min_han: int = 2
+    not_after_number: str = r"^\d"
+    examples: list[OutlineExample] = []
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingMatch:
+    style: str
+    num: str  # the numeral as printed
+    number: str  # formatted for output ("一", "1", "第一章")
+    marker_end: int  # offset in the line where the title starts
+    title: str
+    title_end: int  # offset in the line where the title ends
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A section plus where it sits in the cleaned text."""
+
+    section: Section
+    style: str
+    start: int  # cleaned offset of the heading line
+    title_end: int  # cleaned offset where the title ends (the body may go on in the same line)
+    end: int  # cleaned offset where the section (with its subsections) ends
+    own_end: int  # cleaned offset where its own text ends (the first child heading, if any)
+
+
+class _Compiled:
+    def __init__(self, rules: OutlineRules) -> None:
+        self.styles = [(s, regex.compile(s.pattern)) for s in rules.styles]
+        self.any_start = regex.compile("|".join(f"(?:{s.pattern})" for s in rules.styles))
+        self.not_after = regex.compile(rules.not_after_number)
+        self.han = regex.compile(r"\p{Han}")
+        self.rules = rules
+
+
+def _compiled(rules: OutlineRules) -> _Compiled:
+    return compiled(rules, _Compiled)
+
+
+def heading_start_pattern(rules: OutlineRules) -> Any:
+    """One compiled pattern matching any heading marker at the start of a string."""
+    return _compiled(rules).any_start
+
+
+def _numeral_value(num: str) -> int | None:
+    if num.isdigit():
+        return int(num)
+    circled = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+    if num in circled:
+        return circled.index(num) + 1
+    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    if num == "十":
+        return 10
+    if "百" in num:
+        head, _, rest = num.partition("百")
+        hundreds = digits.get(head, 1) if head else 1
+        tail = _numeral_value(rest.lstrip("零〇")) if rest else 0
+        return hundreds * 100 + (tail or 0)
+    if "十" in num:
+        tens, _, ones = num.partition("十")
+        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+    if len(num) == 1 and num in digits:
+        return digits[num]
+    return None
+
+
+def cut_title(text: str, rules: OutlineRules) -> int:
+    """Where the title of a heading whose text (after the marker) is ``text`` ends."""
+    end = len(text)
+    for stop in rules.title_stops:
+        pos = text.find(stop)
+        if 0 <= pos < end:
+            end = pos
+    if end > rules.title_max_chars:
+        commas = [p for p in (text.find("，", 0, end), text.find(",", 0, end)) if p > 0]
+        if commas:
+            end = min(commas)
+    return end
+
+
+def match_heading(line: str, rules: OutlineRules) -> HeadingMatch | None:
+    """The heading at the start of ``line``, or None."""
+    c = _compiled(rules)
+    for style, pattern in c.styles:
+        m = pattern.match(line)
+        if not m:
+            continue
+        rest = line[m.end():]
+        if c.not_after.match(rest):
+            return None
+        title_len = cut_title(rest, rules)
+        title = rest[:title_len].strip()
+        if len(c.han.findall(title)) < rules.title_min_han:
+            return None
+        num = m.group("num")
+        return HeadingMatch(
+            style=style.name,
+            num=num,
+            number=style.number.format(num=num),
+            marker_end=m.end(),
+            title=title,
+            title_end=m.end() + title_len,
+        )
+    return None
+
+
+@dataclass(slots=True)
+class _Open:
+    style: str
+    number: str
+    value: int | None
+    index: int  # index into the result list
+
+
+def outline(clean: CleanText, *, start: int = 0, end: int | None = None, rules: RuleSet | None = None) -> list[Heading]:
+    """The headings of ``clean.text[start:end]`` in document order."""
+    outline_rules: OutlineRules = (rules or default_rules())["outline"]
+    text = clean.text
+    stop = len(text) if end is None else end
+    found: list[tuple[int, HeadingMatch, int]] = []  # (line start, match, level)
+    stack: list[_Open] = []
+    for line_start, line_end in clean.lines():
+        if line_start < start or line_start >= stop:
+            continue
+        line = text[line_start:line_end]
+        stripped = line.lstrip()
+        match = match_heading(stripped, outline_rules)
+        if match is None:
+            continue
+        level = _place(stack, match, len(found))
+        if level is None:
+            continue
+        found.append((line_start + len(line) - len(stripped), match, level))
+    return _build(clean, found, stop)
+
+
+def _place(stack: list[_Open], match: HeadingMatch, index: int) -> int | None:
+    """Give ``match`` its level on ``stack`` (styles in order of appearance), or None to reject."""
+    value = _numeral_value(match.num)
+    for depth, open_ in enumerate(stack):
+        if open_.style != match.style:
+            continue
+        expected = (open_.value or 0) + 1
+        if value is not None and value not in (expected, 1) and open_.value is not None:
+            return None  # out of sequence: a number inside the text, not a heading
+        del stack[depth:]
+        stack.append(_Open(match.style, match.number, value, index))
+        return depth + 1
+    stack.append(_Open(match.style, match.number, value, index))
+    return len(stack)
+
+
+def _build(clean: CleanText, found: list[tuple[int, HeadingMatch, int]], stop: int) -> list[Heading]:
+    headings: list[Heading] = []
+    path: list[str] = []
+    for i, (pos, match, level) in enumerate(found):
+        del path[level - 1:]
+        path.append(match.number)
+        end = stop
+        for later_pos, _, later_level in found[i + 1:]:
+            if later_level <= level:
+                end = later_pos
+                break
+        own_end = found[i + 1][0] if i + 1 < len(found) else stop
+        own_end = min(own_end, end)
+        section = Section(
+            id=f"s{i + 1}",
+            level=level,
+            number=match.number,
+            title=match.title,
+            path="/".join(path),
+            line=clean.line(pos),
+            span=clean.span(pos, pos + match.title_end),
+        )
+        headings.append(Heading(section, match.style, pos, pos + match.title_end, end, own_end))
+    return headings
