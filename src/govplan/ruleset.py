@@ -194,7 +194,7 @@ _COMPILED: dict[tuple[int, str], tuple[Any, Any]] = {}
 def compiled(rules: Any, build: Any) -> Any:
     """``build(rules)``, computed once per process for each rules object (rule files are frozen
     but hold lists, so they cannot be hashed; the object is kept alive so its id stays unique)."""
-    key = (id(rules), getattr(build, "__qualname__", repr(build)))
+    key = (id(rules), f"{getattr(build, '__module__', '')}.{getattr(build, '__qualname__', repr(build))}")
     hit = _COMPILED.get(key)
     if hit is None:
         hit = (rules, build(rules))

@@ -1,0 +1,200 @@
+"""clauses: text → UnitRef[] — who is responsible, in which role.
+
+Finds responsibility clauses in every layout the genre uses:
+
+- labelled lists, in parentheses at the end of a paragraph or on lines of their own, several
+  labels in one clause: （责任单位：A、B，配合部门：C）, 牵头单位：A / 责任部门：B;
+- unlabelled assignments in parentheses: （省商务厅牵头，合肥海关配合）, （市发展改革委负责）;
+- closing phrases: 由区建管委牵头、各街镇配合.
+
+Labels and verbs map to roles (lead / responsible / cooperating) through rules/clauses.yaml.
+A unit that is merely the subject of a sentence (市发改委要加强统筹) is not a clause.  Spans are
+offsets in the text given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .models import Role
+from .ruleset import RuleFile, RuleSet, compiled, default_rules
+from .units import UnitRules, clean_name, is_unit_list, looks_like_unit, split_units
+
+
+class RoleWords(RuleFile):
+    lead: list[str] = []
+    responsible: list[str] = []
+    cooperating: list[str] = []
+
+    def by_word(self) -> dict[str, Role]:
+        out: dict[str, Role] = {}
+        for role in Role:
+            for word in getattr(self, role.value):
+                out[word] = role
+        return out
+
+
+class ClauseExample(RuleFile):
+    input: str
+    units: list[tuple[Role, str]]
+
+
+class ClauseRules(RuleFile):
+    labels: RoleWords
+    verbs: RoleWords
+    examples: list[ClauseExample] = []
+
+
+@dataclass(frozen=True, slots=True)
+class FoundUnit:
+    name: str
+    role: Role
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    start: int  # the whole clause, brackets included
+    end: int
+    units: tuple[FoundUnit, ...]
+
+
+class _Compiled:
+    def __init__(self, rules: ClauseRules) -> None:
+        self.label_role = rules.labels.by_word()
+        labels = sorted(self.label_role, key=len, reverse=True)
+        self.label = regex.compile(r"(?P<label>" + "|".join(map(regex.escape, labels)) + r")\s*[:：]")
+        self.verb_role = rules.verbs.by_word()
+        verbs = sorted(self.verb_role, key=len, reverse=True)
+        self.verb_tail = regex.compile(r"(?P<verb>" + "|".join(map(regex.escape, verbs)) + r")$")
+        self.paren = regex.compile(r"[（(](?P<body>[^（()）]*(?:[（(][^（()）]*[）)][^（()）]*)*)[）)]")
+        self.by_phrase = regex.compile(
+            r"由(?P<body>[^。；;！？]{2,80}?(?:" + "|".join(map(regex.escape, verbs)) + r"))(?=[。；;，,]|$)"
+        )
+
+
+def _compiled(rules: ClauseRules) -> _Compiled:
+    return compiled(rules, _Compiled)
+
+
+_OPEN = "（("
+_CLOSE = "）)"
+
+
+def find_clauses(text: str, rules: RuleSet | None = None) -> list[Clause]:
+    """Every responsibility clause in ``text``, in order."""
+    ruleset = rules or default_rules()
+    c = _compiled(ruleset["clauses"])
+    unit_rules: UnitRules = ruleset["units"]
+    clauses = _labelled(text, c)
+    taken = [(cl.start, cl.end) for cl in clauses]
+    for clause in _unlabelled(text, c, unit_rules):
+        if not any(a < clause.end and clause.start < b for a, b in taken):
+            clauses.append(clause)
+            taken.append((clause.start, clause.end))
+    return sorted(clauses, key=lambda cl: cl.start)
+
+
+def _labelled(text: str, c: _Compiled) -> list[Clause]:
+    labels = list(c.label.finditer(text))
+    clauses: list[Clause] = []
+    i = 0
+    while i < len(labels):
+        first = labels[i]
+        open_pos = _enclosing_open(text, first.start())
+        units: list[FoundUnit] = []
+        clause_end = first.end()
+        j = i
+        while j < len(labels):
+            label = labels[j]
+            value_start = label.end()
+            value_end, stop = _value_end(text, value_start, open_pos is not None)
+            next_label = labels[j + 1] if j + 1 < len(labels) else None
+            if next_label is not None and next_label.start() < value_end:
+                value_end = next_label.start()
+                stop = "label"
+            role = c.label_role[label.group("label")]
+            units.extend(_units_in(text, value_start, value_end, role))
+            clause_end = value_end
+            j += 1
+            if stop != "label":
+                break
+        start = open_pos if open_pos is not None else first.start()
+        if open_pos is not None and clause_end < len(text) and text[clause_end] in _CLOSE:
+            clause_end += 1
+        clauses.append(Clause(start, clause_end, tuple(units)))
+        i = j
+    return clauses
+
+
+def _enclosing_open(text: str, pos: int) -> int | None:
+    """The opening bracket just before a label (（责任单位：…), if the label starts a bracket."""
+    k = pos - 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    return k if k >= 0 and text[k] in _OPEN else None
+
+
+def _value_end(text: str, start: int, in_bracket: bool) -> tuple[int, str]:
+    """Where a label's unit list ends: the bracket closing the clause, a line end or 。."""
+    depth = 0
+    for k in range(start, len(text)):
+        ch = text[k]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            if depth == 0:
+                return k, "close" if in_bracket else "stray"
+            depth -= 1
+        elif ch == "\n" or (ch == "。" and depth == 0):
+            return k, "end"
+    return len(text), "end"
+
+
+def _units_in(text: str, start: int, end: int, role: Role) -> list[FoundUnit]:
+    value = text[start:end]
+    found = []
+    for a, b in split_units(value):
+        name = clean_name(value[a:b])
+        if name and name not in ("无", "暂无"):
+            found.append(FoundUnit(name, role, start + a, start + b))
+    return found
+
+
+def _unlabelled(text: str, c: _Compiled, unit_rules: UnitRules) -> list[Clause]:
+    clauses = []
+    for m in c.paren.finditer(text):
+        units = _assignment(m.group("body"), m.start("body"), c, unit_rules)
+        if units:
+            clauses.append(Clause(m.start(), m.end(), tuple(units)))
+    for m in c.by_phrase.finditer(text):
+        units = _assignment(m.group("body"), m.start("body"), c, unit_rules)
+        if units:
+            clauses.append(Clause(m.start(), m.end(), tuple(units)))
+    return clauses
+
+
+def _assignment(body: str, offset: int, c: _Compiled, unit_rules: UnitRules) -> list[FoundUnit]:
+    """Units of "A、B牵头，C配合" — every segment must be a unit list ending in a role verb."""
+    units: list[FoundUnit] = []
+    pos = 0
+    for segment in regex.split(r"([，,；;]|、(?=[^、，,；;]*$))", body):
+        seg_start = pos
+        pos += len(segment)
+        if not segment or segment in "，,；;、":
+            continue
+        verb = c.verb_tail.search(segment)
+        if verb is None:
+            return []
+        names_text = segment[: verb.start()]
+        if not names_text or not is_unit_list(names_text, unit_rules):
+            return []
+        role = c.verb_role[verb.group("verb")]
+        for a, b in split_units(names_text):
+            name = clean_name(names_text[a:b])
+            if looks_like_unit(name, unit_rules):
+                units.append(FoundUnit(name, role, offset + seg_start + a, offset + seg_start + b))
+    return units

@@ -1,0 +1,198 @@
+"""The command line: a thin layer over the API.  It parses arguments, calls govplan, renders.
+
+Exit codes (govplan.errors.ExitCode): 0 ok, 1 some documents of several failed, 2 usage,
+3 input (missing, empty, binary, undecodable file), 4 rules, 5 output, 70 internal error.
+stdout carries only the payload; messages go to stderr, one line each, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import ExitCode, GovplanError, OutputError
+
+OUTPUT_FORMATS = ("json", "yaml", "jsonl", "csv", "xlsx", "markdown")
+_EXTENSIONS = {"json": "json", "yaml": "yaml", "yml": "yaml", "jsonl": "jsonl", "csv": "csv", "xlsx": "xlsx", "md": "markdown"}
+_SUFFIX = {"json": ".json", "yaml": ".yaml", "jsonl": ".jsonl", "csv": ".csv", "xlsx": ".xlsx", "markdown": ".md"}
+
+
+def _fail(message: str) -> None:
+    click.echo(f"govplan: {message}", err=True)
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    """Turn any error into one line on stderr and a documented exit code."""
+    try:
+        yield
+    except GovplanError as err:
+        _fail(str(err))
+        sys.exit(int(err.exit_code))
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        sys.exit(130)
+    except (click.exceptions.Exit, click.ClickException, SystemExit):
+        raise
+    except Exception as err:  # a bug: one line, unless GOVPLAN_DEBUG asks for the traceback
+        if os.environ.get("GOVPLAN_DEBUG"):
+            raise
+        _fail(f"internal error: {type(err).__name__}: {err} (set GOVPLAN_DEBUG=1 for details)")
+        sys.exit(int(ExitCode.INTERNAL))
+
+
+def _load_rules(rules_dir: str | None) -> Any:
+    from .ruleset import load_rules
+
+    return load_rules(rules_dir)
+
+
+def _extract(file: str, rules: Any) -> Any:
+    from .pipeline import extract
+    from .readers import read, read_bytes
+
+    if file == "-":
+        return extract(read_bytes(sys.stdin.buffer.read(), "<stdin>"), rules)
+    return extract(read(file), rules)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="govplan")
+def main() -> None:
+    """govplan: Chinese government plan documents in, structured data out."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("-o", "--output", "output", default=None, help="Output file, directory (one file per input), or - for stdout.")
+@click.option("-f", "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None,
+              help="Output format (default: from the output's extension, else yaml).")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
+              help="A directory of rule files that extend or override the defaults.")
+def extract(files: tuple[str, ...], output: str | None, fmt: str | None, rules_dir: str | None) -> None:
+    """Extract the outline, metadata, tasks, units, deadlines and targets of FILE(s).
+
+    FILE is a .txt (any common encoding), .docx, .html or .pdf; - reads stdin.
+    """
+    from .export import render, write_atomic
+
+    with _guard():
+        rules = _load_rules(rules_dir)
+        out_dir = _output_dir(output, files)
+        fmt = fmt or _format_from(output) or "yaml"
+        if len(files) > 1 and out_dir is None and fmt not in ("json", "yaml", "jsonl"):
+            raise click.UsageError(f"several inputs in {fmt} need -o DIR (one output per input)")
+        rendered: list[bytes] = []
+        failures: list[GovplanError] = []
+        for file in files:
+            try:
+                plan = _extract(file, rules)
+                data = render(plan, fmt)
+            except GovplanError as err:
+                if len(files) == 1:
+                    raise
+                _fail(str(err))
+                failures.append(err)
+                continue
+            if out_dir is not None:
+                stem = "stdin" if file == "-" else Path(file).stem
+                write_atomic(out_dir / f"{stem}{_SUFFIX[fmt]}", data)
+            elif output not in (None, "-"):
+                write_atomic(Path(output), data)
+            else:
+                rendered.append(data)
+        if rendered:
+            _write_stdout(_join(rendered, fmt))
+        if failures:
+            sys.exit(int(ExitCode.PARTIAL) if len(failures) < len(files) else int(failures[0].exit_code))
+
+
+def _output_dir(output: str | None, files: tuple[str, ...]) -> Path | None:
+    if output in (None, "-"):
+        return None
+    path = Path(output)  # type: ignore[arg-type]
+    if path.is_dir() or output.endswith(("/", "\\")):  # type: ignore[union-attr]
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise OutputError(f"cannot create directory: {err.strerror}", path=str(path)) from None
+        return path
+    if len(files) > 1:
+        raise click.UsageError("several inputs need -o DIR (an existing directory, or a path ending in /)")
+    return None
+
+
+def _format_from(output: str | None) -> str | None:
+    if not output or output == "-":
+        return None
+    return _EXTENSIONS.get(Path(output).suffix.lstrip(".").lower())
+
+
+def _join(parts: list[bytes], fmt: str) -> bytes:
+    if len(parts) == 1:
+        return parts[0]
+    if fmt == "json":
+        return (json.dumps([json.loads(p) for p in parts], ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if fmt == "yaml":
+        return b"---\n" + b"---\n".join(parts)
+    return b"".join(parts)
+
+
+def _write_stdout(data: bytes) -> None:
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:  # `govplan extract … | head`
+        sys.exit(0)
+
+
+@main.command()
+@click.argument("file")
+@click.option("-f", "--format", "fmt", type=click.Choice(["auto", "table", "csv", "json"]), default="auto",
+              help="table on a terminal, csv otherwise (auto); or as chosen.")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None)
+def units(file: str, fmt: str, rules_dir: str | None) -> None:
+    """The responsibility matrix of FILE: each unit, the tasks it leads, is responsible for and
+    cooperates on."""
+    from .matrix import matrix, render_csv, render_json, render_table
+
+    with _guard():
+        plan = _extract(file, _load_rules(rules_dir))
+        rows = matrix(plan)
+        if fmt == "auto":
+            fmt = "table" if sys.stdout.isatty() else "csv"
+        renderers: dict[str, Callable[[Any], bytes | None]] = {"csv": render_csv, "json": render_json, "table": render_table}
+        data = renderers[fmt](rows)
+        if data is not None:
+            _write_stdout(data)
+
+
+@main.group()
+def rules() -> None:
+    """Check rule files."""
+
+
+@rules.command("check")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
+              help="A directory of rule files to check on top of the defaults.")
+def rules_check(rules_dir: str | None) -> None:
+    """Validate the rule files and run every rule's examples."""
+    from .rulecheck import check
+
+    with _guard():
+        ruleset = _load_rules(rules_dir)
+        ruleset.validate_all()
+        results = check(ruleset)
+        failed = [r for r in results if not r.ok]
+        for result in failed:
+            _fail(f"{result.file}: example {result.input!r}: {result.message}")
+        click.echo(f"{len(results) - len(failed)}/{len(results)} rule examples pass", err=True)
+        if failed:
+            sys.exit(int(ExitCode.RULES))

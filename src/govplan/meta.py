@@ -1,0 +1,343 @@
+"""meta: CleanText → Meta, and where the body of the plan begins.
+
+Reads the front matter of a plan as published: web metadata lines (标题/索引号/发文机构/成文日期/
+公开日期), a cover notice (its title 关于印发《…》的通知, 发文字号, 主送机关, contact lines, signature
+and date), and the plan's own title block.  Dates may be written 2023年4月7日, 2023-06-30 or
+二〇二三年四月七日.  ``front()`` also says where the plan's body starts, so the outline does not
+read the numbered lists of a cover notice as headings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import regex
+
+from .document import CleanText
+from .models import Contact, Meta
+from .ruleset import RuleFile, RuleSet, compiled, default_rules
+
+
+class ContactLabels(RuleFile):
+    name: list[str] = []
+    phone: list[str] = []
+    email: list[str] = []
+
+
+class MetaExample(RuleFile):
+    input: str
+    title: str | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+    date: str | None = None
+
+
+class MetaRules(RuleFile):
+    fields: dict[str, list[str]]
+    contact: ContactLabels = ContactLabels()
+    title_genres: list[str]
+    notice_title: str
+    org_suffixes: list[str]
+    doc_number: str
+    date_line: str
+    examples: list[MetaExample] = []
+
+
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DATE = regex.compile(
+    r"(?P<y>(?:19|20)\d{2}|[〇零○Ｏ一二三四五六七八九]{4})\s*(?:年|[-/.])\s*"
+    r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*(?:月|[-/.])\s*"
+    r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?"
+)
+_PHONE = regex.compile(r"(?<!\d)(?:1[3-9]\d{9}|(?:0\d{2,3}-)?\d{7,8}(?:-\d{1,4})?)(?!\d)")
+_EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_SPACES = regex.compile(r"\s+")
+
+
+def _cn_number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if all(ch in _CN_DIGITS for ch in text):  # 二〇二三: digit by digit
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first full date in ``text`` (2023年4月7日, 2021-06-30, 二〇二三年四月七日)."""
+    m = _DATE.search(text)
+    if not m:
+        return None
+    y, mo, d = (_cn_number(m.group(k)) for k in ("y", "m", "d"))
+    if y is None or mo is None or d is None:
+        return None
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def _squeeze(text: str) -> str:
+    return _SPACES.sub("", text).strip()
+
+
+class _Compiled:
+    def __init__(self, rules: MetaRules) -> None:
+        self.rules = rules
+        label_to_field: dict[str, str] = {}
+        alternatives = []
+        for name, labels in rules.fields.items():
+            for label in labels:
+                label_to_field[label] = name
+                alternatives.append(r"\s*".join(regex.escape(ch) for ch in label))
+        alternatives.sort(key=len, reverse=True)
+        self.label_to_field = label_to_field
+        self.field_label = regex.compile(r"(?P<label>" + "|".join(alternatives) + r")\s*[:：]")
+        self.notice = regex.compile(rules.notice_title)
+        self.doc_number = regex.compile(rules.doc_number)
+        self.doc_number_line = regex.compile(r"^\s*(?:" + rules.doc_number + r")\s*$")
+        self.date_line = regex.compile(rules.date_line)
+        genres = "|".join(sorted(map(regex.escape, rules.title_genres), key=len, reverse=True))
+        self.title_end = regex.compile(r"(?:" + genres + r")\s*(?:[（(][^（()）]{1,12}[）)])?$")
+        self.org = regex.compile(r"(?:" + "|".join(map(regex.escape, rules.org_suffixes)) + r")$")
+        contact = rules.contact
+        self.contact = {
+            kind: regex.compile(r"^\s*(?:" + "|".join(map(regex.escape, labels)) + r")\s*[:：]\s*(?P<value>.*)$")
+            for kind, labels in (("name", contact.name), ("phone", contact.phone), ("email", contact.email))
+            if labels
+        }
+
+
+def _compiled(rules: MetaRules) -> _Compiled:
+    return compiled(rules, _Compiled)
+
+
+@dataclass
+class Front:
+    """What the front matter told: metadata and where the plan's body starts (cleaned offset)."""
+
+    meta: Meta
+    body_start: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str  # stripped
+
+
+def _lines(clean: CleanText) -> list[_Line]:
+    out = []
+    for start, end in clean.lines():
+        text = clean.text[start:end]
+        stripped = text.strip()
+        if stripped:
+            lead = len(text) - len(text.lstrip())
+            out.append(_Line(start + lead, start + lead + len(stripped), stripped))
+    return out
+
+
+def _web_fields(lines: list[_Line], c: _Compiled) -> tuple[dict[str, str], int]:
+    """Values of the web metadata lines among the first lines, and the index after the last one."""
+    values: dict[str, str] = {}
+    last = -1
+    for i, line in enumerate(lines[:40]):
+        labels = list(c.field_label.finditer(line.text))
+        if not labels or labels[0].start() != 0:
+            continue
+        last = i
+        for j, m in enumerate(labels):
+            end = labels[j + 1].start() if j + 1 < len(labels) else len(line.text)
+            label = _squeeze(m.group("label"))
+            name = c.label_to_field.get(label, "other")
+            value = line.text[m.end():end].strip()
+            if value and name not in values:
+                values[name] = value
+    return values, last + 1
+
+
+def _is_org(text: str, c: _Compiled) -> bool:
+    return bool(c.org.search(text)) and len(text) <= 30 and "关于" not in text and not regex.search(r"[，。：:；]", text)
+
+
+def _first_heading_index(lines: list[_Line]) -> int:
+    first = regex.compile(r"^(?:一\s*[、．.]|第一章|[（(]一[）)])")
+    for i, line in enumerate(lines):
+        if first.match(line.text):
+            return i
+    return len(lines)
+
+
+def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
+    """Metadata of the document and the cleaned offset where its body begins."""
+    meta_rules: MetaRules = (rules or default_rules())["meta"]
+    c = _compiled(meta_rules)
+    lines = _lines(clean)
+    web, after_web = _web_fields(lines, c)
+    head_end = _first_heading_index(lines)
+    head = lines[:head_end]
+
+    notice_title, issuer_from_notice, notice_idx = _notice(head, c)
+    doc_number = _doc_number(web, head, c)
+    recipients = _recipients(head, notice_idx, c) if notice_idx is not None else []
+    contact = _contact(head, c)
+    sig_issuer, sig_date, sig_idx = _signature(head, c)
+    if sig_date is None:
+        tail_issuer, sig_date = _tail_signature(lines[head_end:], c)
+        sig_issuer = sig_issuer or tail_issuer
+
+    search_from = max(after_web, (sig_idx + 1) if sig_idx is not None else 0, (notice_idx + 1) if notice_idx is not None else 0)
+    title, title_idx, title_issuer = _title_block(head, search_from, c)
+    if title is None and search_from:
+        title, title_idx, title_issuer = _title_block(head, 0, c)
+    if notice_title and "《" in notice_title:
+        inner = regex.search(r"《(.+)》", notice_title)
+        if inner and (title is None or title_idx is None or title_idx <= (notice_idx or 0)):
+            title = _squeeze(inner.group(1))
+    elif notice_title and title is None:
+        inner = regex.search(r"关于(?:印发|转发|下发|发布|公布)(.+?)的?通知$", notice_title)
+        title = _squeeze(inner.group(1)) if inner else None
+    if "title" in web:
+        title = _squeeze(web["title"])
+
+    issuer = web.get("issuer") or sig_issuer or issuer_from_notice or title_issuer
+    date = parse_date(web.get("date", "")) or parse_date(web.get("published", "")) or sig_date
+    published = parse_date(web.get("published", ""))
+
+    body_idx = max(after_web, (title_idx + 1) if title_idx is not None else 0)
+    if body_idx >= len(lines):
+        body_start = len(clean.text)
+    elif body_idx > head_end:
+        body_start = lines[head_end].start if head_end < len(lines) else len(clean.text)
+    else:
+        body_start = lines[body_idx].start if body_idx < len(lines) else len(clean.text)
+    meta = Meta(
+        title=title,
+        notice_title=notice_title,
+        doc_number=doc_number,
+        issuer=_squeeze(issuer) if issuer else None,
+        date=date,
+        recipients=recipients,
+        contact=contact,
+        index_no=web.get("index_no"),
+        published=published if published and published != date else None,
+    )
+    return Front(meta, body_start)
+
+
+def _notice(head: list[_Line], c: _Compiled) -> tuple[str | None, str | None, int | None]:
+    """The cover notice's title (joined over its lines), the issuer it names, its last line index."""
+    for i, line in enumerate(head[:25]):
+        if "关于" not in line.text:
+            continue
+        joined = line.text
+        j = i
+        while not joined.endswith("通知") and j + 1 < len(head) and j - i < 4 and len(head[j + 1].text) <= 40:
+            j += 1
+            joined += head[j].text
+        joined = _squeeze(joined)
+        m = c.notice.match(joined)
+        if not m:
+            continue
+        issuer = m.group("issuer") or None
+        if not issuer and i > 0 and _is_org(head[i - 1].text, c):
+            issuer = _squeeze(head[i - 1].text)
+            joined = issuer + joined
+        return joined, issuer, j
+    return None, None, None
+
+
+def _doc_number(web: dict[str, str], head: list[_Line], c: _Compiled) -> str | None:
+    if web.get("doc_number"):
+        m = c.doc_number.search(web["doc_number"])
+        return _squeeze(m.group(0)) if m else _squeeze(web["doc_number"])
+    for line in head[:30]:
+        if c.doc_number_line.match(line.text):
+            return _squeeze(line.text)
+    return None
+
+
+def _recipients(head: list[_Line], notice_idx: int, c: _Compiled) -> list[str]:
+    for line in head[notice_idx + 1: notice_idx + 4]:
+        text = line.text
+        if c.doc_number_line.match(text):
+            continue
+        if text.endswith(("：", ":")) and not any(p.match(text) for p in c.contact.values()):
+            parts = regex.split(r"[、，,；;]", text[:-1])
+            return [_squeeze(p) for p in parts if _squeeze(p)]
+        break
+    return []
+
+
+def _contact(head: list[_Line], c: _Compiled) -> Contact | None:
+    name = email = None
+    phones: list[str] = []
+    for line in head:
+        for kind, pattern in c.contact.items():
+            m = pattern.match(line.text)
+            if not m:
+                continue
+            value = m.group("value").strip()
+            if kind == "name" and value and name is None:
+                name = regex.split(r"[，,；;、\s（(]", value)[0] or None
+                phones.extend(_PHONE.findall(value))
+            elif kind == "phone":
+                phones.extend(_PHONE.findall(value))
+            elif kind == "email":
+                found = _EMAIL.search(value)
+                email = email or (found.group(0) if found else None)
+    if name is None and not phones and email is None:
+        return None
+    return Contact(name=name, phone=list(dict.fromkeys(phones)), email=email)
+
+
+def _signature(head: list[_Line], c: _Compiled) -> tuple[str | None, dt.date | None, int | None]:
+    """Issuer and date of a signature (an org line, then a date line) in the front matter, or a
+    lone date line under the title."""
+    for i, line in enumerate(head[:40]):
+        if not c.date_line.match(line.text):
+            continue
+        issuer = head[i - 1].text if i > 0 and _is_org(head[i - 1].text, c) else None
+        return issuer, parse_date(line.text), i
+    return None, None, None
+
+
+def _tail_signature(body: list[_Line], c: _Compiled) -> tuple[str | None, dt.date | None]:
+    for i in range(len(body) - 1, max(len(body) - 6, -1), -1):
+        if c.date_line.match(body[i].text):
+            issuer = body[i - 1].text if i > 0 and _is_org(body[i - 1].text, c) else None
+            return issuer, parse_date(body[i].text)
+    return None, None
+
+
+def _title_block(head: list[_Line], start: int, c: _Compiled) -> tuple[str | None, int | None, str | None]:
+    """The plan's own title (its short lines joined), the index of its last line, and an issuing
+    body printed on the line above it."""
+    for i in range(start, min(len(head), start + 15)):
+        text = head[i].text
+        if len(text) > 60 or not c.title_end.search(_squeeze(text)):
+            continue
+        if c.notice.match(_squeeze(text)) or c.date_line.match(text):
+            continue
+        first = i
+        while first > start and _is_title_part(head[first - 1].text, c):
+            first -= 1
+        issuer = head[first - 1].text if first > 0 and _is_org(head[first - 1].text, c) else None
+        title = "".join(_squeeze(head[k].text) for k in range(first, i + 1))
+        return title, i, issuer
+    return None, None, None
+
+
+def _is_title_part(text: str, c: _Compiled) -> bool:
+    return (
+        len(text) <= 30
+        and not _is_org(text, c)
+        and not c.date_line.match(text)
+        and not text.endswith(("：", ":", "。"))
+        and not c.field_label.match(text)
+    )

@@ -1,0 +1,366 @@
+"""tasks: outline + clauses → Task[] (and the sections, targets and phases that go with them).
+
+Which items are tasks (gold/GUIDE.md): the items of the plan's working part (工作任务, 重点任务 …,
+named in rules/tasks.yaml) that ask someone to do something.  Where an item has numbered
+children, the children are the tasks — unless the item carries its own clause its children do
+not repeat.  An item with a responsibility clause is always a task, wherever it stands; items of
+指导思想, 保障措施, 实施步骤 … are not, unless they carry one.  A clause written once for a group
+(under the heading, or printed once after the last item) is copied onto each task it governs.
+A task table gives one task per 主要任务 row with its merged cells carried down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from .clauses import Clause, FoundUnit, find_clauses
+from .document import CleanText
+from .models import Deadline, Phase, Section, Target, Task, UnitRef
+from .outline import Heading, outline
+from .ruleset import RuleFile, RuleSet, compiled, default_rules
+from .table import Table, find_table
+from .units import canonicalizer
+
+
+class TaskExample(RuleFile):
+    section: str
+    working: bool
+
+
+class TaskRules(RuleFile):
+    working_sections: list[str]
+    non_working_sections: list[str]
+    target_sections: list[str] = []
+    phase_sections: list[str] = []
+    plan_titles: list[str] = []
+    table_columns: dict[str, list[str]]
+    deadline_cell: str
+    examples: list[TaskExample] = []
+
+
+@dataclass
+class TaskResult:
+    sections: list[Section] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    phases: list[Phase] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Compiled:
+    def __init__(self, rules: TaskRules) -> None:
+        def words(items: list[str]) -> Any:
+            return regex.compile("|".join(sorted(map(regex.escape, items), key=len, reverse=True)) or r"(?!)")
+
+        self.working = words(rules.working_sections)
+        self.non_working = words(rules.non_working_sections)
+        self.target_sections = words(rules.target_sections)
+        self.phase_sections = words(rules.phase_sections)
+        self.plan_title = words(rules.plan_titles)
+
+
+def _compiled(rules: TaskRules) -> _Compiled:
+    return compiled(rules, _Compiled)
+
+
+# --- stages this one leans on: deadlines and targets ----------------------------------------------
+
+
+def _find_deadlines(text: str, year: int | None, rules: RuleSet) -> list[Deadline]:
+    try:
+        from .deadlines import find_deadlines
+    except ImportError:  # pragma: no cover - during development of the stage
+        return []
+    return find_deadlines(text, year=year, rules=rules["deadlines"])
+
+
+def _parse_deadline(text: str, year: int | None, rules: RuleSet) -> Deadline | None:
+    try:
+        from .deadlines import parse_deadline
+    except ImportError:  # pragma: no cover
+        return None
+    return parse_deadline(text, year=year, rules=rules["deadlines"])
+
+
+def _parse_period(text: str, year: int | None, rules: RuleSet) -> tuple[dt.date | None, dt.date | None] | None:
+    try:
+        from .deadlines import parse_period
+    except ImportError:  # pragma: no cover
+        return None
+    return parse_period(text, year=year, rules=rules["deadlines"])
+
+
+def _find_targets(text: str, year: int | None, rules: RuleSet) -> list[Target]:
+    try:
+        from .targets import find_targets
+    except ImportError:  # pragma: no cover
+        return []
+    return find_targets(text, year=year, rules=rules["targets"])
+
+
+# --- the stage --------------------------------------------------------------------------------
+
+
+def build_tasks(clean: CleanText, body_start: int, *, year: int | None, rules: RuleSet | None = None) -> TaskResult:
+    ruleset = rules or default_rules()
+    task_rules: TaskRules = ruleset["tasks"]
+    c = _compiled(task_rules)
+    table = find_table(clean, body_start, ruleset)
+    headings = outline(clean, start=body_start, end=table.start if table else None, rules=ruleset)
+    result = TaskResult(sections=[h.section for h in headings])
+    drafts = _outline_tasks(clean, headings, c, ruleset)
+    if table is not None:
+        table_sections, table_drafts = _table_tasks(clean, table, headings, len(headings))
+        result.sections.extend(table_sections)
+        drafts.extend(table_drafts)
+    names = [u.name for d in drafts for u in d.units]
+    canonical = canonicalizer(names, ruleset["units"])
+    for n, draft in enumerate(drafts, start=1):
+        result.tasks.append(_finish(clean, draft, f"t{n}", canonical, year, ruleset))
+    result.targets = _document_targets(clean, result.tasks, headings, c, year, ruleset)
+    result.phases = _phases(clean, headings, c, year, ruleset)
+    return result
+
+
+@dataclass
+class _Draft:
+    section: str
+    title: str
+    start: int  # cleaned: the heading (or row) start
+    body_start: int  # where the text after the title starts
+    end: int
+    units: list[FoundUnit]
+    skip: list[tuple[int, int]]  # cleaned spans that are not task text (clauses, table cells)
+    cell_deadline: tuple[str, tuple[int, int]] | None = None  # a table's 完成时限 cell
+    is_row: bool = False
+
+
+def _clauses_in(clean: CleanText, start: int, end: int, rules: RuleSet) -> list[Clause]:
+    found = find_clauses(clean.text[start:end], rules)
+    return [
+        Clause(
+            cl.start + start,
+            cl.end + start,
+            tuple(FoundUnit(u.name, u.role, u.start + start, u.end + start) for u in cl.units),
+        )
+        for cl in found
+    ]
+
+
+def _children(headings: list[Heading], index: int) -> list[int]:
+    level = headings[index].section.level
+    out = []
+    for j in range(index + 1, len(headings)):
+        lvl = headings[j].section.level
+        if lvl <= level:
+            break
+        if lvl == level + 1:
+            out.append(j)
+    return out
+
+
+def _top(headings: list[Heading], index: int) -> Heading:
+    for j in range(index, -1, -1):
+        if headings[j].section.level == 1:
+            return headings[j]
+    return headings[index]
+
+
+def _outline_tasks(clean: CleanText, headings: list[Heading], c: _Compiled, rules: RuleSet) -> list[_Draft]:
+    own: list[list[Clause]] = [_clauses_in(clean, h.start, h.own_end, rules) for h in headings]
+    inherited: list[list[FoundUnit]] = [[] for _ in headings]
+    tops = [h for h in headings if h.section.level == 1]
+    has_working = any(c.working.search(h.section.title) for h in tops)
+
+    def working(i: int) -> bool:
+        title = _top(headings, i).section.title
+        if has_working:
+            return bool(c.working.search(title))
+        return not c.non_working.search(title)
+
+    # clauses written once for a group
+    for i in range(len(headings)):
+        kids = _children(headings, i)
+        if not kids:
+            continue
+        parent_units = [u for cl in own[i] for u in cl.units]
+        kids_with = [k for k in kids if own[k]]
+        if parent_units and not kids_with:
+            for k in _leaves_under(headings, i):
+                inherited[k] = parent_units
+        elif len(kids_with) == 1 and kids_with[0] == kids[-1] and len(kids) > 1:
+            last = kids[-1]
+            if all(_starts_line(clean, cl.start) for cl in own[last]):
+                group_units = [u for cl in own[last] for u in cl.units]
+                for k in kids[:-1]:
+                    if not own[k]:
+                        inherited[k] = group_units
+
+    drafts: list[_Draft] = []
+    for i, heading in enumerate(headings):
+        kids = _children(headings, i)
+        mine = [u for cl in own[i] for u in cl.units]
+        units = mine or inherited[i]
+        if kids:
+            kids_have = any(own[k] or inherited[k] for k in _leaves_under(headings, i))
+            is_task = bool(mine) and kids_have and not all(inherited[k] == mine for k in _leaves_under(headings, i))
+        else:
+            is_task = bool(units) or working(i)
+        if not is_task:
+            continue
+        drafts.append(
+            _Draft(
+                section=heading.section.path,
+                title=heading.section.title,
+                start=heading.start,
+                body_start=heading.title_end,
+                end=heading.own_end if kids else heading.end,
+                units=list(units),
+                skip=[(cl.start, cl.end) for cl in own[i]],
+            )
+        )
+    return drafts
+
+
+def _leaves_under(headings: list[Heading], index: int) -> list[int]:
+    level = headings[index].section.level
+    out = []
+    for j in range(index + 1, len(headings)):
+        if headings[j].section.level <= level:
+            break
+        if not _children(headings, j):
+            out.append(j)
+    return out
+
+
+def _starts_line(clean: CleanText, pos: int) -> bool:
+    k = pos - 1
+    while k >= 0 and clean.text[k] in " \t":
+        k -= 1
+    return k < 0 or clean.text[k] == "\n"
+
+
+def _table_tasks(clean: CleanText, table: Table, headings: list[Heading], first_id: int) -> tuple[list[Section], list[_Draft]]:
+    parent_path = ""
+    base_level = 0
+    before = [h for h in headings if h.start < table.start]
+    if before:
+        parent_path = before[-1].section.path
+        base_level = before[-1].section.level
+    sections: list[Section] = []
+    drafts: list[_Draft] = []
+    n = first_id
+    for group in table.groups:
+        group_path = "/".join(p for p in (parent_path, group.number) if p)
+        if group.number:
+            n += 1
+            sections.append(
+                Section(
+                    id=f"s{n}", level=base_level + 1, number=group.number, title=group.title, path=group_path,
+                    line=clean.line(group.start), span=clean.span(group.start, group.title_end),
+                )
+            )
+        row_level = base_level + (2 if group.number else 1)
+        for row in group.rows:
+            n += 1
+            path = "/".join(p for p in (group_path, row.number) if p)
+            sections.append(
+                Section(
+                    id=f"s{n}", level=row_level, number=row.number, title=row.title, path=path,
+                    line=clean.line(row.start), span=clean.span(row.start, row.title_end),
+                )
+            )
+            drafts.append(
+                _Draft(
+                    section=path, title=row.title, start=row.start, body_start=row.title_end, end=row.end,
+                    units=list(row.units), skip=list(row.cells),
+                    cell_deadline=(row.deadline, row.deadline_span) if row.deadline and row.deadline_span else None,
+                    is_row=True,
+                )
+            )
+    return sections, drafts
+
+
+def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    """The task's text with clauses and cells blanked out (same length, so offsets hold)."""
+    chars = list(clean.text[start:end])
+    for a, b in skip:
+        for k in range(max(a, start), min(b, end)):
+            chars[k - start] = " "
+    return "".join(chars), list(range(start, end))
+
+
+def _shift(clean: CleanText, item: Any, base: int) -> Any:
+    a, b = item.span
+    return item.model_copy(update={"span": clean.span(base + a, base + b)})
+
+
+def _finish(clean: CleanText, draft: _Draft, task_id: str, canonical: dict[str, str], year: int | None, rules: RuleSet) -> Task:
+    text, _ = _task_text(clean, draft.start, draft.end, draft.skip)
+    deadlines: list[Deadline] = []
+    if draft.cell_deadline is not None:
+        cell_text, (a, b) = draft.cell_deadline
+        parsed = _parse_deadline(cell_text, year, rules)
+        if parsed is not None:
+            deadlines.append(parsed.model_copy(update={"span": clean.span(a, b)}))
+    else:
+        deadlines = [_shift(clean, d, draft.start) for d in _find_deadlines(text, year, rules)]
+    targets = [_shift(clean, t, draft.start).model_copy(update={"task": task_id}) for t in _find_targets(text, year, rules)]
+    units = [
+        UnitRef(name=u.name, canonical=canonical.get(u.name, u.name), role=u.role, span=clean.span(u.start, u.end))
+        for u in draft.units
+    ]
+    body = clean.text[draft.body_start:draft.end].strip().lstrip("。").strip()
+    return Task(
+        id=task_id,
+        section=draft.section,
+        title=draft.title,
+        text=body,
+        units=units,
+        deadlines=deadlines,
+        targets=targets,
+        line=clean.line(draft.start),
+        span=clean.span(draft.start, draft.end),
+    )
+
+
+def _document_targets(
+    clean: CleanText, tasks: list[Task], headings: list[Heading], c: _Compiled, year: int | None, rules: RuleSet
+) -> list[Target]:
+    targets = [t for task in tasks for t in task.targets]
+    task_spans = [task.span for task in tasks]
+    for heading in headings:
+        if not c.target_sections.search(heading.section.title):
+            continue
+        text = clean.text[heading.start:heading.own_end]
+        for target in _find_targets(text, year, rules):
+            shifted = _shift(clean, target, heading.start)
+            if not any(a <= shifted.span[0] < b for a, b in task_spans):
+                targets.append(shifted)
+    return sorted(targets, key=lambda t: t.span)
+
+
+_STAGE_TITLE = regex.compile(r"^(?P<title>[^（(：:，,]+?)\s*(?:[（(](?P<when>[^）)]*)[）)])?\s*$")
+
+
+def _phases(clean: CleanText, headings: list[Heading], c: _Compiled, year: int | None, rules: RuleSet) -> list[Phase]:
+    phases: list[Phase] = []
+    for i, heading in enumerate(headings):
+        if not c.phase_sections.search(heading.section.title):
+            continue
+        for k in _children(headings, i):
+            child = headings[k]
+            title = child.section.title
+            m = _STAGE_TITLE.match(title)
+            name, when = (m.group("title"), m.group("when")) if m else (title, None)
+            period = _parse_period(when, year, rules) if when else None
+            if period is None:
+                first_sentence = clean.text[child.title_end:child.own_end].split("。")[0]
+                period = _parse_period(first_sentence, year, rules) if first_sentence.strip() else None
+            start, end = period if period else (None, None)
+            phases.append(Phase(title=name.strip(), start=start, end=end, span=clean.span(child.start, child.title_end)))
+    return phases

@@ -1,0 +1,197 @@
+"""units: what a unit name looks like, splitting unit lists, and canonical names.
+
+A unit list (责任单位：A、B，C) is split on 、，,；; and whitespace, but never inside brackets
+(信开环境科技（包头）有限公司, 各旗区综合（行政）执法局).  A unit is recognised by its structure
+(a name ending in 局/委/办/中心/政府/支队/公司 …) or by the vocabulary in rules/units.yaml.
+Canonical names come from the alias table plus aliases learned inside a document (a full name
+and its abbreviation both present: 市住建局 ~ 市住房和城乡建设局).
+
+jieba is used only to find where a unit list starts inside a short run-on span (a table cell
+glued to the end of a sentence), loaded lazily with the unit vocabulary as its user dictionary.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import regex
+
+from .ruleset import RuleFile, RuleSet, compiled, default_rules
+
+
+class UnitExample(RuleFile):
+    input: str
+    unit: bool
+    canonical: str | None = None
+
+
+class UnitRules(RuleFile):
+    suffixes: list[str]
+    collective_prefixes: list[str] = []
+    vocabulary: list[str] = []
+    aliases: dict[str, str] = {}
+    examples: list[UnitExample] = []
+
+
+_SEPARATORS = "、，,；;"
+_OPEN = "（(《【"
+_CLOSE = "）)》】"
+_TRIM = regex.compile(r"^[\s:：、，,；;。.]+|[\s:：、，,；;。.]+$")
+_ETC = regex.compile(r"等(?:相关|有关|其他)?(?:单位|部门|企业|机构)?[。.]?$")
+_BAD = regex.compile(
+    r"[。！？!?：:]|\d{4}年|^\d|[要应将需]|负责|加强|强化|推进|推动|促进|落实|确保|完善|健全|开展|提高|提升|做好|加快|深化|实现|建立"
+)
+# a word that may begin a unit name inside a run-on span: an administrative prefix, a collective,
+# or a place name (乌海市, 昆都仑区)
+_UNIT_START_WORD = regex.compile(r"^(?:市|区|县|省|自治区|旗|州|盟|镇|乡|各|全|中国|国家|\p{Han}{2,4}(?:省|市|区|县|旗))$")
+
+
+class _Compiled:
+    def __init__(self, rules: UnitRules) -> None:
+        suffixes = sorted(rules.suffixes, key=len, reverse=True)
+        self.suffix = regex.compile(r"(?:" + "|".join(map(regex.escape, suffixes)) + r")$")
+        self.vocabulary = frozenset(rules.vocabulary)
+        self.collective = tuple(rules.collective_prefixes)
+        self.aliases = dict(rules.aliases)
+        self.rules = rules
+
+
+def _compiled(rules: UnitRules) -> _Compiled:
+    return compiled(rules, _Compiled)
+
+
+def unit_rules(rules: RuleSet | None = None) -> UnitRules:
+    return (rules or default_rules())["units"]  # type: ignore[no-any-return]
+
+
+def split_units(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each item of a unit list, splitting outside brackets only."""
+    items: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and (ch in _SEPARATORS or ch in "\n\t "):
+            items.append((start, i))
+            start = i + 1
+    items.append((start, len(text)))
+    out = []
+    for a, b in items:
+        piece = text[a:b]
+        m = _TRIM.match(piece)
+        lead = m.end() if m else 0
+        piece = _ETC.sub("", piece[lead:])
+        piece = _TRIM.sub("", piece)
+        if piece:
+            out.append((a + lead, a + lead + len(piece)))
+    return out
+
+
+def clean_name(name: str) -> str:
+    """A unit as the GUIDE writes it: line breaks and spaces removed."""
+    return regex.sub(r"\s+", "", name)
+
+
+def looks_like_unit(name: str, rules: UnitRules | None = None) -> bool:
+    """Is ``name`` built like a unit name (or listed in the vocabulary)?"""
+    c = _compiled(rules or unit_rules())
+    name = clean_name(name)
+    if not (2 <= len(name) <= 30):
+        return False
+    if name in c.vocabulary or name in c.aliases:
+        return True
+    if _BAD.search(name):
+        return False
+    if not regex.match(r"^[\p{Han}A-Za-z0-9（）()·]+$", name):
+        return False
+    return bool(c.suffix.search(name))
+
+
+def is_unit_list(text: str, rules: UnitRules | None = None) -> bool:
+    items = split_units(text)
+    return bool(items) and all(looks_like_unit(text[a:b], rules) for a, b in items)
+
+
+def unit_list_suffix(text: str, rules: UnitRules | None = None) -> int | None:
+    """Where, in a short run-on span, the unit list at its end starts (None if there is none).
+
+    Tries the natural boundaries first (after 。；, spaces); for a list glued straight to the end
+    of a sentence it segments the span with jieba (vocabulary as user dictionary) and tries each
+    word boundary from the left, so the longest unit list wins.
+    """
+    r = rules or unit_rules()
+    stripped = text.rstrip()
+    for boundary in (max(stripped.rfind(ch) for ch in "。；;！？ \t") + 1,):
+        if stripped[boundary:] and is_unit_list(stripped[boundary:], r):
+            return boundary + (len(stripped[boundary:]) - len(stripped[boundary:].lstrip()))
+    if len(stripped) > 80:
+        stripped_start = len(stripped) - 80
+    else:
+        stripped_start = 0
+    offset = stripped_start
+    c = _compiled(r)
+    for start, word in _words(stripped[stripped_start:], r):  # leftmost: the longest list
+        tail = stripped[offset + start:]
+        starts_unit = (
+            _UNIT_START_WORD.match(word)
+            or word in c.vocabulary
+            or word[0] in "市区县省旗各"
+            and looks_like_unit(word, r)
+        )
+        if starts_unit and is_unit_list(tail, r):
+            return offset + start
+    return None
+
+
+def _words(span: str, rules: UnitRules) -> list[tuple[int, str]]:
+    tokenizer = _jieba(rules)
+    words = []
+    pos = 0
+    for word in tokenizer.cut(span, HMM=False):
+        words.append((pos, word))
+        pos += len(word)
+    return words
+
+
+def _jieba(rules: UnitRules) -> Any:
+    return compiled(rules, _load_jieba)
+
+
+def _load_jieba(rules: UnitRules) -> Any:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    for word in [*rules.vocabulary, *rules.aliases, *rules.aliases.values()]:
+        tokenizer.add_word(word, freq=100000)
+    for suffix in rules.suffixes:
+        tokenizer.add_word(suffix, freq=1000)
+    return tokenizer
+
+
+def _is_abbreviation(short: str, full: str) -> bool:
+    """``short`` abbreviates ``full``: same first character, its characters in order in ``full``,
+    its last character among the last three of ``full`` (市卫健委 ~ 市卫生健康委员会)."""
+    if len(short) >= len(full) or short[0] != full[0] or short[-1] not in full[-3:]:
+        return False
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+def canonicalizer(names: list[str], rules: UnitRules | None = None) -> dict[str, str]:
+    """name → canonical name for the units of one document (alias table, then learned)."""
+    c = _compiled(rules or unit_rules())
+    distinct = list(dict.fromkeys(names))
+    canonical: dict[str, str] = {}
+    for name in distinct:
+        if name in c.aliases:
+            canonical[name] = c.aliases[name]
+            continue
+        longer = [full for full in distinct if full != name and _is_abbreviation(name, full)]
+        canonical[name] = max(longer, key=len) if len(longer) == 1 else name
+    return canonical
