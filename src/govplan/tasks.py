@@ -67,6 +67,12 @@ def _compiled(rules: TaskRules) -> _Compiled:
     return compiled(rules, _Compiled)
 
 
+def is_working_title(title: str, rules: TaskRules) -> bool:
+    """Does a level-1 heading with this title open the working part of a plan?"""
+    c = _compiled(rules)
+    return bool(c.working.search(title)) and not (c.non_working.search(title) and not c.working.search(title))
+
+
 # --- stages this one leans on: deadlines and targets ----------------------------------------------
 
 
