@@ -1,4 +1,20 @@
-"""read: path -> Document.  (Minimal UTF-8 .txt reader; replaced by the full readers package.)"""
+"""read: path -> Document.  The first pipeline stage.
+
+Takes a file path, the bytes of stdin, or a str; gives a ``Document`` whose ``raw`` is the text
+as read (decoded, line breaks normalised to "\\n", before any cleaning), with its ``Source``
+(path, format, encoding, sha256 of the input bytes, chars = len(raw)).
+
+What a file is comes from its content first, then its extension:
+
+- ``%PDF-`` -> PDF (``pdf``); a ZIP with ``word/document.xml`` -> Word (``docx``);
+- a known binary signature (PNG, JPEG, GIF, ZIP, ELF, OLE2 .doc/.xls, archives…) -> ``InputError``;
+- a .docx or .pdf name whose bytes are not a ZIP / PDF -> ``InputError`` (corrupt);
+- a .html/.htm name, or bytes that start like an HTML page -> ``html``;
+- anything else -> plain text (``text``), with encoding detection.
+
+Every failure is an ``InputError`` naming the file; no other exception leaves ``read`` or
+``read_bytes``.  python-docx, lxml and pypdfium2 are imported only by the reader that needs them.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +24,76 @@ from pathlib import Path
 from ..document import Document
 from ..errors import InputError
 from ..models import Source
+from . import sniff
+from .base import normalise_newlines
 
+__all__ = ["read", "read_bytes", "read_text"]
 
-def read_text(text: str, name: str = "<text>") -> Document:
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Document(text, Source(path=name, format="txt", encoding="utf-8", sha256=sha, chars=len(text)))
+_HTML_SUFFIXES = frozenset((".html", ".htm", ".xhtml", ".shtml"))
 
 
 def read(path: str | Path) -> Document:
-    p = Path(path)
-    if not p.exists():
-        raise InputError("no such file", path=str(path))
-    data = p.read_bytes()
-    text = data.decode("utf-8-sig")
-    sha = hashlib.sha256(data).hexdigest()
-    return Document(text, Source(path=str(path), format="txt", encoding="utf-8", sha256=sha, chars=len(text)))
+    """Read the document at ``path``."""
+    name = str(path)
+    file = Path(path)
+    try:
+        if file.is_dir():
+            raise InputError("is a directory, not a document", path=name)
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=name) from None
+    except PermissionError:
+        raise InputError("permission denied", path=name) from None
+    except OSError as err:
+        raise InputError(f"cannot read the file: {err.strerror or err}", path=name) from None
+    except ValueError as err:  # e.g. a NUL character in the path
+        raise InputError(f"invalid path: {err}", path=name) from None
+    return read_bytes(data, name)
+
+
+def read_bytes(data: bytes, name: str) -> Document:
+    """Read a document given as bytes (e.g. stdin); ``name`` is its path or "-", for messages."""
+    if not data.strip():
+        raise InputError("empty file", path=name)
+    suffix = Path(name).suffix.lower()
+    kind = sniff.magic(data)
+    if kind == sniff.PDF or (suffix == ".pdf" and sniff.pdf_header_near_start(data)):
+        from .pdf import read_pdf
+
+        return read_pdf(data, name)
+    if kind == sniff.ZIP:
+        return _read_zip(data, name, suffix)
+    if kind == sniff.OLE2:
+        raise InputError("legacy Office file (.doc/.xls, OLE2) not supported: save it as .docx", path=name)
+    if kind is not None:
+        raise InputError(f"binary file ({kind}), not a text document", path=name)
+    if suffix == ".docx":
+        raise InputError("corrupt .docx: not a ZIP package", path=name)
+    if suffix == ".pdf":
+        raise InputError("corrupt .pdf: no %PDF- header", path=name)
+    if suffix in _HTML_SUFFIXES or sniff.looks_like_html(data):
+        from .html import read_html
+
+        return read_html(data, name)
+    from .text import read_txt
+
+    return read_txt(data, name)
+
+
+def read_text(text: str, name: str = "<text>") -> Document:
+    """A document given directly as a str (plain text; its sha256 is of its UTF-8 bytes)."""
+    raw = normalise_newlines(text)
+    if not raw.strip():
+        raise InputError("empty text", path=name)
+    sha = hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+    return Document(raw, Source(path=name, format="txt", encoding="utf-8", sha256=sha, chars=len(raw)))
+
+
+def _read_zip(data: bytes, name: str, suffix: str) -> Document:
+    from .docx import is_docx, read_docx
+
+    if is_docx(data):
+        return read_docx(data, name)
+    if suffix == ".docx":
+        raise InputError("corrupt .docx: not a readable Word package", path=name)
+    raise InputError("binary file (ZIP archive, not a .docx), not a text document", path=name)
