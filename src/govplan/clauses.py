@@ -70,7 +70,12 @@ class _Compiled:
         self.verb_role = rules.verbs.by_word()
         verbs = sorted(self.verb_role, key=len, reverse=True)
         self.verb_tail = regex.compile(r"(?P<verb>" + "|".join(map(regex.escape, verbs)) + r")$")
-        self.paren = regex.compile(r"[（(](?P<body>[^（()）]*(?:[（(][^（()）]*[）)][^（()）]*)*)[）)]")
+        self.paren = regex.compile(r"[（(【](?P<body>[^（()）【】]*(?:[（(][^（()）]*[）)][^（()）【】]*)*)[）)】]")
+        self.assignment = regex.compile(
+            r"(?P<units>[^、，,；;]+?(?:、[^、，,；;]+?)*?)(?P<verb>"
+            + "|".join(map(regex.escape, verbs))
+            + r")(?:落实|实施|推进|完成|组织实施)?(?=、|$)"
+        )
         self.by_phrase = regex.compile(
             r"由(?P<body>[^。；;！？]{2,80}?(?:" + "|".join(map(regex.escape, verbs)) + r"))(?=[。；;，,]|$)"
         )
@@ -80,8 +85,10 @@ def _compiled(rules: ClauseRules) -> _Compiled:
     return compiled(rules, _Compiled)
 
 
-_OPEN = "（("
-_CLOSE = "）)"
+_OPEN = "（(【["
+_CLOSE = "）)】]"
+# another field of the same bracket ("完成时限：", "备注：") ends a unit list
+_OTHER_FIELD = regex.compile(r"[，,；;\s]\s*\p{Han}{2,6}\s*[:：]")
 
 
 def find_clauses(text: str, rules: RuleSet | None = None) -> list[Clause]:
@@ -110,8 +117,11 @@ def _labelled(text: str, c: _Compiled) -> list[Clause]:
         j = i
         while j < len(labels):
             label = labels[j]
-            value_start = label.end()
+            value_start = _skip_to_value(text, label.end())
             value_end, stop = _value_end(text, value_start, open_pos is not None)
+            other = _OTHER_FIELD.search(text, value_start, value_end)
+            if other is not None and not c.label.match(text, other.start() + 1):
+                value_end, stop = other.start(), "field"
             next_label = labels[j + 1] if j + 1 < len(labels) else None
             if next_label is not None and next_label.start() < value_end:
                 value_end = next_label.start()
@@ -128,6 +138,18 @@ def _labelled(text: str, c: _Compiled) -> list[Clause]:
         clauses.append(Clause(start, clause_end, tuple(units)))
         i = j
     return clauses
+
+
+def _skip_to_value(text: str, pos: int) -> int:
+    """A label at the end of its line ("责任单位：" then the units on the next line)."""
+    k = pos
+    while k < len(text) and text[k] in " \t":
+        k += 1
+    if k < len(text) and text[k] == "\n":
+        while k < len(text) and text[k] in " \t\n":
+            k += 1
+        return k
+    return pos
 
 
 def _enclosing_open(text: str, pos: int) -> int | None:
@@ -178,23 +200,31 @@ def _unlabelled(text: str, c: _Compiled, unit_rules: UnitRules) -> list[Clause]:
 
 
 def _assignment(body: str, offset: int, c: _Compiled, unit_rules: UnitRules) -> list[FoundUnit]:
-    """Units of "A、B牵头，C配合" — every segment must be a unit list ending in a role verb."""
+    """Units of "A、B牵头，C配合" / "A牵头、B配合": each segment that ends in a role verb must be a
+    unit list; other segments (a time limit, a remark) are passed over; one assignment at least."""
     units: list[FoundUnit] = []
     pos = 0
-    for segment in regex.split(r"([，,；;]|、(?=[^、，,；;]*$))", body):
+    for segment in regex.split(r"([，,；;])", body):
         seg_start = pos
         pos += len(segment)
-        if not segment or segment in "，,；;、":
+        if not segment.strip() or segment in "，,；;":
             continue
-        verb = c.verb_tail.search(segment)
-        if verb is None:
-            return []
-        names_text = segment[: verb.start()]
-        if not names_text or not is_unit_list(names_text, unit_rules):
-            return []
-        role = c.verb_role[verb.group("verb")]
-        for a, b in split_units(names_text):
-            name = clean_name(names_text[a:b])
-            if looks_like_unit(name, unit_rules):
-                units.append(FoundUnit(name, role, offset + seg_start + a, offset + seg_start + b))
+        matches = list(c.assignment.finditer(segment))
+        if not matches:
+            if c.verb_tail.search(segment):
+                return []  # ends like an assignment but names no unit: prose
+            continue
+        for m in matches:
+            names_start = m.start("units")
+            names = m.group("units")
+            lead_in = regex.match(r"^\s*(?:由|请|要求)", names)
+            if lead_in:
+                names_start += lead_in.end()
+                names = names[lead_in.end():]
+            if not names or not is_unit_list(names, unit_rules):
+                return []
+            role = c.verb_role[m.group("verb")]
+            for a, b in split_units(names):
+                name = clean_name(names[a:b])
+                units.append(FoundUnit(name, role, offset + seg_start + names_start + a, offset + seg_start + names_start + b))
     return units

@@ -7,8 +7,11 @@ cleaned character back to its raw position (so spans stay grounded in the source
   zero-width characters and conversion artefacts ([bookmark: _GoBack]) go;
 - web chrome (navigation, share and print links, footer, ICP lines) goes, whole lines;
 - a line break inside a word or clause (``市\\n\\n城市管理综合执法局``: PDF and web extraction
-  wrap lines) is joined, while real paragraph breaks, headings and labelled lines stay apart;
-- a single space between two Chinese characters (an extraction artefact) goes.
+  wrap lines) is joined, while real paragraph breaks, headings and labelled lines stay apart.
+
+Spaces inside Chinese text are kept: a space may be an extraction artefact (颜值圈 建设) or a
+separator (市公安局 市交通运输局); the stage that reads the span decides (titles squeeze them,
+unit lists split on them only between whole unit names).
 
 Nothing is ever reordered: the map is monotonic.
 """
@@ -43,7 +46,6 @@ _SPACES = {"\u3000": " ", "\xa0": " ", "\t": "\t"}
 _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u2028", "\u2029", "\r"}
 _OPENERS = "（(《“〈【「"
 _CLOSERS = "）)》”〉】」"
-_HAN = regex.compile(r"[\p{Han}《》“”（）]")
 _CONTINUES = "、，,；;"  # a line ending in these goes on
 _ENDS = "。！？!?：:…)）”》】」"
 
@@ -140,8 +142,8 @@ def _drop_junk(lines: list[Line], c: _Compiled) -> list[Line]:
 
 def _wrapped(prev: str, nxt: str, c: _Compiled) -> bool:
     """Is the break between non-empty lines ``prev`` and ``nxt`` an extraction artefact?"""
-    if c.heading_start.match(nxt) or c.label.match(nxt):
-        return False
+    if c.heading_start.match(nxt) or c.label.match(nxt) or "\t" in prev or "\t" in nxt:
+        return False  # headings, labelled lines and table rows (cells joined by tabs) stand alone
     if _unclosed(prev):
         return True
     last = prev[-1]
@@ -201,25 +203,6 @@ def _newline_origins(line: Line, blanks: list[Line], count: int) -> list[int]:
     return result
 
 
-def _drop_cjk_spaces(text: str, origin: list[int]) -> tuple[str, list[int]]:
-    keep_text: list[str] = []
-    keep_origin: list[int] = []
-    n = len(text)
-    for i, ch in enumerate(text):
-        if (
-            ch == " "
-            and 0 < i < n - 1
-            and text[i - 1] != " "
-            and text[i + 1] != " "
-            and _HAN.match(text[i - 1])
-            and _HAN.match(text[i + 1])
-        ):
-            continue
-        keep_text.append(ch)
-        keep_origin.append(origin[i])
-    return "".join(keep_text), keep_origin
-
-
 def clean_text(raw: str, rules: RuleSet | None = None) -> CleanText:
     from .outline import heading_start_pattern
 
@@ -228,7 +211,6 @@ def clean_text(raw: str, rules: RuleSet | None = None) -> CleanText:
     text, origin = _char_pass(raw, c.inline)
     lines = _drop_junk(_split_lines(text, origin), c)
     text, origin = _join_lines(lines, c)
-    text, origin = _drop_cjk_spaces(text, origin)
     text, origin = _monotonic(text, origin)
     return CleanText.build(text, tuple(origin), raw)
 

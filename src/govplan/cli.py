@@ -117,8 +117,9 @@ def extract(files: tuple[str, ...], output: str | None, fmt: str | None, rules_d
 def _output_dir(output: str | None, files: tuple[str, ...]) -> Path | None:
     if output in (None, "-"):
         return None
-    path = Path(output)  # type: ignore[arg-type]
-    if path.is_dir() or output.endswith(("/", "\\")):  # type: ignore[union-attr]
+    assert output is not None
+    path = Path(output)
+    if path.is_dir() or output.endswith(("/", "\\")):
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as err:

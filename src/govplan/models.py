@@ -8,7 +8,7 @@ decoding, before cleaning); ``line`` numbers are 1-based lines of that same text
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,13 +21,13 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     LEAD = "lead"
     RESPONSIBLE = "responsible"
     COOPERATING = "cooperating"
 
 
-class DeadlineKind(str, Enum):
+class DeadlineKind(StrEnum):
     DATE = "date"  # a dated end
     RANGE = "range"  # start and end
     RECURRING = "recurring"  # 每月28日前, 每季度
@@ -35,7 +35,7 @@ class DeadlineKind(str, Enum):
     DURATION = "duration"  # 30分钟内, 1.5个工作日
 
 
-class Comparator(str, Enum):
+class Comparator(StrEnum):
     EQ = "="
     GE = ">="
     GT = ">"

@@ -82,11 +82,11 @@ def heading_start_pattern(rules: OutlineRules) -> Any:
 
 
 def _numeral_value(num: str) -> int | None:
-    if num.isdigit():
-        return int(num)
     circled = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
     if num in circled:
         return circled.index(num) + 1
+    if num.isascii() and num.isdigit():
+        return int(num)
     digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
     if num == "十":
         return 10
@@ -180,7 +180,7 @@ def _place(stack: list[_Open], match: HeadingMatch, index: int) -> int | None:
         if open_.style != match.style:
             continue
         expected = (open_.value or 0) + 1
-        if value is not None and value not in (expected, 1) and open_.value is not None:
+        if value is not None and value not in (expected, expected + 1, 1) and open_.value is not None:
             return None  # out of sequence: a number inside the text, not a heading
         del stack[depth:]
         stack.append(_Open(match.style, match.number, value, index))

@@ -69,7 +69,7 @@ def extract(source: str | Path | Document, rules: RuleSet | str | Path | None = 
     warnings = list(head.notes)
     if year_source in ("title", "text"):
         warnings.append(f"no document date: years left out are taken as {year} (from the {year_source})")
-    result = build_tasks(text, head.body_start, year=year, rules=ruleset)
+    result = build_tasks(text, head.body_start, year=year, title=head.meta.title, rules=ruleset)
     warnings.extend(result.warnings)
     return Plan(
         source=document.source,

@@ -102,7 +102,12 @@ def find_table(clean: CleanText, start: int = 0, rules: RuleSet | None = None) -
     roles = [Role.RESPONSIBLE]
     if c.lead_col.search(header_text):
         roles = [Role.LEAD]
-    groups = _flattened(clean, body_start, ruleset)
+    line_end = clean.text.find("\n", header.start())
+    header_line = clean.text[header.start(): line_end if line_end >= 0 else len(clean.text)]
+    if "\t" in header_line:
+        groups = _tabbed(clean, header.start(), header_line, c, ruleset)
+    else:
+        groups = _flattened(clean, body_start, ruleset)
     if not groups or sum(len(g.rows) for g in groups) < 2:
         return None
     _carry_down(groups)
@@ -112,6 +117,72 @@ def find_table(clean: CleanText, start: int = 0, rules: RuleSet | None = None) -
             for row in group.rows:
                 row.units = [FoundUnit(u.name, roles[0], u.start, u.end) for u in row.units]
     return table
+
+
+def _column_kinds(header_line: str, c: _Compiled) -> list[str | None]:
+    kinds: list[str | None] = []
+    for cell in header_line.split("\t"):
+        cell = cell.strip()
+        kind = next((k for k, words in c.columns.items() if any(w in cell for w in words)), None)
+        kinds.append(kind)
+    return kinds
+
+
+def _tabbed(clean: CleanText, start: int, header_line: str, c: _Compiled, rules: RuleSet) -> list[Group]:
+    """A table read from .docx/HTML: one row per line, cells joined by tabs; an empty unit or
+    deadline cell continues the merged cell above."""
+    kinds = _column_kinds(header_line, c)
+    outline_rules: OutlineRules = rules["outline"]
+    groups: list[Group] = []
+    pos = start + len(header_line) + 1
+    for line_start, line_end in clean.lines():
+        if line_start < pos:
+            continue
+        line = clean.text[line_start:line_end]
+        if "\t" not in line:
+            if line.strip() and groups and groups[-1].rows:
+                break  # the table has ended
+            continue
+        cells = _cells_of(line, line_start)
+        by_kind: dict[str, tuple[str, int]] = {}
+        for kind, (text, at_) in zip(kinds, cells, strict=False):
+            if kind and text.strip() and kind not in by_kind:
+                by_kind[kind] = (text, at_)
+        filled = [t for t, _ in cells if t.strip()]
+        if len(filled) == 1 and "task" not in by_kind or "number" in by_kind and not by_kind.get("number", ("", 0))[0].strip().isdigit():
+            title, at_ = next(((t, a) for t, a in cells if t.strip()), ("", line_start))
+            groups.append(Group("", title.strip(), at_, line_end, at_ + len(title)))
+            continue
+        if not groups:
+            groups.append(Group("", "", line_start, line_start, line_start))
+        number = by_kind.get("number", (str(sum(len(g.rows) for g in groups) + 1), line_start))[0].strip()
+        task_text, task_at = by_kind.get("task", by_kind.get("measures", ("", line_start)))
+        title_len = cut_title(task_text, outline_rules)
+        row = Row(number, task_text[:title_len].strip(), line_start, line_end, task_at + title_len)
+        for kind in ("lead", "responsible", "cooperating"):
+            if kind in by_kind:
+                text, at_ = by_kind[kind]
+                role = {"lead": Role.LEAD, "responsible": Role.RESPONSIBLE, "cooperating": Role.COOPERATING}[kind]
+                for a, b in split_units(text):
+                    row.units.append(FoundUnit(clean_name(text[a:b]), role, at_ + a, at_ + b))
+                row.cells.append((at_, at_ + len(text)))
+        if "deadline" in by_kind:
+            text, at_ = by_kind["deadline"]
+            row.deadline = text.strip()
+            row.deadline_span = (at_, at_ + len(text))
+            row.cells.append(row.deadline_span)
+        groups[-1].rows.append(row)
+        groups[-1].end = line_end
+    return [g for g in groups if g.rows]
+
+
+def _cells_of(line: str, offset: int) -> list[tuple[str, int]]:
+    cells = []
+    pos = 0
+    for cell in line.split("\t"):
+        cells.append((cell, offset + pos))
+        pos += len(cell) + 1
+    return cells
 
 
 def _flatten(clean: CleanText, start: int) -> tuple[str, list[int]]:
@@ -180,7 +251,8 @@ def _find_row(flat: str, pos: int, number: int) -> tuple[int, int] | None:
     for m in pattern.finditer(flat, pos):
         if not _NOT_ROW_AFTER.match(flat[m.end():]):
             return m.start(), m.end()
-        if not regex.match(r"[\d.．、%％]", flat[m.end():m.end() + 1]) and _CELL_END.search(flat[max(0, m.start() - 16):m.start()]):
+        after = flat[m.end():m.end() + 1]
+        if not regex.match(r"[\d.．、%％年月日号时]", after) and _CELL_END.search(flat[max(0, m.start() - 16):m.start()]):
             return m.start(), m.end()
     return None
 

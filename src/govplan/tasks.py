@@ -19,11 +19,11 @@ import regex
 
 from .clauses import Clause, FoundUnit, find_clauses
 from .document import CleanText
-from .models import Deadline, Phase, Section, Target, Task, UnitRef
+from .models import Deadline, Phase, Role, Section, Target, Task, UnitRef
 from .outline import Heading, outline
 from .ruleset import RuleFile, RuleSet, compiled, default_rules
 from .table import Table, find_table
-from .units import canonicalizer
+from .units import canonicalizer, clean_name, is_unit_list, split_units
 
 
 class TaskExample(RuleFile):
@@ -37,6 +37,8 @@ class TaskRules(RuleFile):
     target_sections: list[str] = []
     phase_sections: list[str] = []
     plan_titles: list[str] = []
+    non_plan_titles: list[str] = []
+    duty_sections: list[str] = []
     table_columns: dict[str, list[str]]
     deadline_cell: str
     examples: list[TaskExample] = []
@@ -61,6 +63,8 @@ class _Compiled:
         self.target_sections = words(rules.target_sections)
         self.phase_sections = words(rules.phase_sections)
         self.plan_title = words(rules.plan_titles)
+        self.non_plan_title = regex.compile("|".join(f"(?:{p})" for p in rules.non_plan_titles) or r"(?!)")
+        self.duty_sections = words(rules.duty_sections)
 
 
 def _compiled(rules: TaskRules) -> _Compiled:
@@ -111,14 +115,23 @@ def _find_targets(text: str, year: int | None, rules: RuleSet) -> list[Target]:
 # --- the stage --------------------------------------------------------------------------------
 
 
-def build_tasks(clean: CleanText, body_start: int, *, year: int | None, rules: RuleSet | None = None) -> TaskResult:
+def build_tasks(
+    clean: CleanText, body_start: int, *, year: int | None, title: str | None = None, rules: RuleSet | None = None
+) -> TaskResult:
+    """Sections, tasks, targets and phases of the body that starts at ``body_start``.
+    ``title`` (the plan's title) tells a plan from a regulation, an interpretation or news."""
     ruleset = rules or default_rules()
     task_rules: TaskRules = ruleset["tasks"]
     c = _compiled(task_rules)
     table = find_table(clean, body_start, ruleset)
     headings = outline(clean, start=body_start, end=table.start if table else None, rules=ruleset)
     result = TaskResult(sections=[h.section for h in headings])
-    drafts = _outline_tasks(clean, headings, c, ruleset)
+    if title and c.non_plan_title.search(title):
+        result.warnings.append(f"not a plan ({title}): no tasks extracted")
+        result.phases = _phases(clean, headings, c, year, ruleset)
+        return result
+    is_plan = bool(title and c.plan_title.search(title)) or table is not None
+    drafts = _outline_tasks(clean, headings, c, ruleset, is_plan=is_plan)
     if table is not None:
         table_sections, table_drafts = _table_tasks(clean, table, headings, len(headings))
         result.sections.extend(table_sections)
@@ -176,17 +189,26 @@ def _top(headings: list[Heading], index: int) -> Heading:
     return headings[index]
 
 
-def _outline_tasks(clean: CleanText, headings: list[Heading], c: _Compiled, rules: RuleSet) -> list[_Draft]:
+def _outline_tasks(clean: CleanText, headings: list[Heading], c: _Compiled, rules: RuleSet, *, is_plan: bool) -> list[_Draft]:
     own: list[list[Clause]] = [_clauses_in(clean, h.start, h.own_end, rules) for h in headings]
     inherited: list[list[FoundUnit]] = [[] for _ in headings]
     tops = [h for h in headings if h.section.level == 1]
     has_working = any(c.working.search(h.section.title) for h in tops)
 
     def working(i: int) -> bool:
+        if headings[i].style in ("article", "chapter", "part"):
+            return False  # the articles of a regulation are not tasks
         title = _top(headings, i).section.title
         if has_working:
             return bool(c.working.search(title))
-        return not c.non_working.search(title)
+        return is_plan and not c.non_working.search(title)
+
+    # a 职责分工 part whose headings name units: the unit is responsible for each duty under it
+    for i, heading in enumerate(headings):
+        if heading.section.level > 1 and c.duty_sections.search(_top(headings, i).section.title):
+            unit_units = _title_units(clean, heading, rules)
+            if unit_units and not own[i]:
+                own[i] = [Clause(heading.start, heading.title_end, tuple(unit_units))]
 
     # clauses written once for a group
     for i in range(len(headings)):
@@ -230,6 +252,16 @@ def _outline_tasks(clean: CleanText, headings: list[Heading], c: _Compiled, rule
             )
         )
     return drafts
+
+
+def _title_units(clean: CleanText, heading: Heading, rules: RuleSet) -> list[FoundUnit]:
+    """The units a heading's title names, if the whole title is a unit list (（一）县公安局)."""
+    title = heading.section.title
+    if not is_unit_list(title, rules["units"]):
+        return []
+    at = clean.text.find(title, heading.start, heading.title_end + 1)
+    at = at if at >= 0 else heading.start
+    return [FoundUnit(clean_name(title[a:b]), Role.RESPONSIBLE, at + a, at + b) for a, b in split_units(title)]
 
 
 def _leaves_under(headings: list[Heading], index: int) -> list[int]:

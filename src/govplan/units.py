@@ -34,6 +34,7 @@ class UnitRules(RuleFile):
 
 
 _SEPARATORS = "、，,；;"
+_BRACKETED = regex.compile(r"[（(][^（()）]{1,12}[）)]")
 _OPEN = "（(《【"
 _CLOSE = "）)》】"
 _TRIM = regex.compile(r"^[\s:：、，,；;。.]+|[\s:：、，,；;。.]+$")
@@ -61,7 +62,8 @@ def _compiled(rules: UnitRules) -> _Compiled:
 
 
 def unit_rules(rules: RuleSet | None = None) -> UnitRules:
-    return (rules or default_rules())["units"]  # type: ignore[no-any-return]
+    found: UnitRules = (rules or default_rules())["units"]
+    return found
 
 
 def split_units(text: str) -> list[tuple[int, int]]:
@@ -74,10 +76,11 @@ def split_units(text: str) -> list[tuple[int, int]]:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        elif depth == 0 and (ch in _SEPARATORS or ch in "\n\t "):
+        elif depth == 0 and (ch in _SEPARATORS or ch in "\n\t"):
             items.append((start, i))
             start = i + 1
     items.append((start, len(text)))
+    items = [piece for a, b in items for piece in _split_on_spaces(text, a, b)]
     out = []
     for a, b in items:
         piece = text[a:b]
@@ -88,6 +91,15 @@ def split_units(text: str) -> list[tuple[int, int]]:
         if piece:
             out.append((a + lead, a + lead + len(piece)))
     return out
+
+
+def _split_on_spaces(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Split ``text[a:b]`` on spaces only when every part is a unit on its own
+    (市公安局 市交通运输局); a space inside one name (市城市管理 综合执法局) stays inside it."""
+    parts = [(m.start() + a, m.end() + a) for m in regex.finditer(r"\S+", text[a:b])]
+    if len(parts) > 1 and all(looks_like_unit(text[x:y]) for x, y in parts):
+        return parts
+    return [(a, b)]
 
 
 def clean_name(name: str) -> str:
@@ -105,9 +117,10 @@ def looks_like_unit(name: str, rules: UnitRules | None = None) -> bool:
         return True
     if _BAD.search(name):
         return False
-    if not regex.match(r"^[\p{Han}A-Za-z0-9（）()·]+$", name):
+    core = _BRACKETED.sub("", name)  # 各县（市、区）人民政府, 各乡镇（街道）
+    if not core or not regex.match(r"^[\p{Han}A-Za-z0-9·]+$", core):
         return False
-    return bool(c.suffix.search(name))
+    return bool(c.suffix.search(core) or c.suffix.search(name.rstrip("）)")))
 
 
 def is_unit_list(text: str, rules: UnitRules | None = None) -> bool:
@@ -127,10 +140,7 @@ def unit_list_suffix(text: str, rules: UnitRules | None = None) -> int | None:
     for boundary in (max(stripped.rfind(ch) for ch in "。；;！？ \t") + 1,):
         if stripped[boundary:] and is_unit_list(stripped[boundary:], r):
             return boundary + (len(stripped[boundary:]) - len(stripped[boundary:].lstrip()))
-    if len(stripped) > 80:
-        stripped_start = len(stripped) - 80
-    else:
-        stripped_start = 0
+    stripped_start = max(0, len(stripped) - 80)  # jieba on short spans only
     offset = stripped_start
     c = _compiled(r)
     for start, word in _words(stripped[stripped_start:], r):  # leftmost: the longest list
@@ -138,8 +148,8 @@ def unit_list_suffix(text: str, rules: UnitRules | None = None) -> int | None:
         starts_unit = (
             _UNIT_START_WORD.match(word)
             or word in c.vocabulary
-            or word[0] in "市区县省旗各"
-            and looks_like_unit(word, r)
+            or (word[0] in "市区县省旗各"
+            and looks_like_unit(word, r))
         )
         if starts_unit and is_unit_list(tail, r):
             return offset + start
