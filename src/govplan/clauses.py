@@ -20,7 +20,7 @@ import regex
 
 from .models import Role
 from .ruleset import RuleFile, RuleSet, compiled, default_rules
-from .units import UnitRules, clean_name, is_unit_list, looks_like_unit, split_units
+from .units import UnitRules, clean_name, is_unit_list, split_units
 
 
 class RoleWords(RuleFile):

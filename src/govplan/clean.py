@@ -18,6 +18,7 @@ Nothing is ever reordered: the map is monotonic.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import regex
@@ -76,9 +77,6 @@ def _normalise_char(ch: str) -> str:
     return ch
 
 
-Line = tuple[str, list[int]]
-
-
 def _char_pass(raw: str, inline: Any) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
@@ -97,19 +95,26 @@ def _char_pass(raw: str, inline: Any) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    origin: list[int]
+    newline: int | None  # raw position of the newline that ends the line (None for the last)
+
+
 def _split_lines(text: str, origin: list[int]) -> list[Line]:
     lines: list[Line] = []
     start = 0
     for i, ch in enumerate(text):
         if ch == "\n":
-            lines.append((text[start:i], origin[start:i]))
+            lines.append(Line(text[start:i], origin[start:i], origin[i]))
             start = i + 1
-    lines.append((text[start:], origin[start:]))
+    lines.append(Line(text[start:], origin[start:], None))
     return lines
 
 
-def _strip(line: Line) -> Line:
-    text, origin = line
+def _strip(line: Line) -> tuple[str, list[int]]:
+    text, origin = line.text, line.origin
     left = len(text) - len(text.lstrip())
     right = len(text.rstrip())
     return text[left:right], origin[left:right]
@@ -126,14 +131,14 @@ def _unclosed(text: str) -> bool:
 
 
 def _drop_junk(lines: list[Line], c: _Compiled) -> list[Line]:
-    total = sum(len(t) + 1 for t, _ in lines)
+    total = sum(len(line.text) + 1 for line in lines)
     seen = 0
     kept: list[Line] = []
     for line in lines:
-        text = line[0].strip()
+        text = line.text.strip()
         if text and seen >= total * (1 - c.rules.footer_tail) and any(p.search(text) for p in c.footer):
             break
-        seen += len(line[0]) + 1
+        seen += len(line.text) + 1
         if text and any(p.search(text) for p in c.junk):
             continue
         kept.append(line)
@@ -160,47 +165,34 @@ def _wrapped(prev: str, nxt: str, c: _Compiled) -> bool:
 def _join_lines(lines: list[Line], c: _Compiled) -> tuple[str, list[int]]:
     out_text: list[str] = []
     out_origin: list[int] = []
-    pending_breaks: list[Line] = []  # the newlines (and blank lines) since the last content line
+    pending: list[int] = []  # raw positions of the newlines since the last content line
     prev: str | None = None
-    for i, line in enumerate(lines):
-        stripped = _strip(line)
-        if not stripped[0]:
-            pending_breaks.append(line)
+    for line in lines:
+        text, origin = _strip(line)
+        if text:
+            if prev is not None and _wrapped(prev, text, c):
+                while out_text and out_text[-1] in " \t":  # trailing spaces of the wrapped line
+                    out_text.pop()
+                    out_origin.pop()
+                prev = prev + text
+            else:
+                out_text.extend("\n" * len(pending))
+                out_origin.extend(pending)
+                text, origin = line.text, line.origin  # a line of its own keeps its indentation
+                prev = text.strip()
+            out_text.extend(text)
+            out_origin.extend(origin)
+            pending = []
+        elif prev is None:
+            out_text.extend(line.text)  # leading blank lines stay as they are
+            out_origin.extend(line.origin)
+            if line.newline is not None:
+                out_text.append("\n")
+                out_origin.append(line.newline)
             continue
-        if prev is not None and _wrapped(prev, stripped[0], c):
-            text, origin = stripped
-            # drop trailing spaces already emitted on the previous line
-            while out_text and out_text[-1] in " \t":
-                out_text.pop()
-                out_origin.pop()
-            prev = prev + text
-        else:
-            if i > 0:
-                # keep the real line structure: one "\n" per raw line break
-                breaks = len(pending_breaks) + 1
-                nl_origin = _newline_origins(line, pending_breaks, breaks)
-                out_text.extend("\n" * breaks)
-                out_origin.extend(nl_origin)
-            text, origin = line
-            prev = stripped[0]
-        out_text.extend(text)
-        out_origin.extend(origin)
-        pending_breaks = []
-    if pending_breaks:
-        for blank in pending_breaks:
-            pos = (blank[1][0] - 1) if blank[1] else (out_origin[-1] + 1 if out_origin else 0)
-            out_text.append("\n")
-            out_origin.append(max(pos, out_origin[-1] + 1 if out_origin else 0))
+        if line.newline is not None:
+            pending.append(line.newline)
     return "".join(out_text), out_origin
-
-
-def _newline_origins(line: Line, blanks: list[Line], count: int) -> list[int]:
-    """Raw positions for the newlines before ``line``: each one just before a line start."""
-    starts = [b[1][0] if b[1] else None for b in blanks] + [line[1][0] if line[1] else None]
-    result: list[int] = []
-    for start in starts[:count]:
-        result.append(start - 1 if start else 0)
-    return result
 
 
 def clean_text(raw: str, rules: RuleSet | None = None) -> CleanText:
@@ -211,19 +203,7 @@ def clean_text(raw: str, rules: RuleSet | None = None) -> CleanText:
     text, origin = _char_pass(raw, c.inline)
     lines = _drop_junk(_split_lines(text, origin), c)
     text, origin = _join_lines(lines, c)
-    text, origin = _monotonic(text, origin)
     return CleanText.build(text, tuple(origin), raw)
-
-
-def _monotonic(text: str, origin: list[int]) -> tuple[str, list[int]]:
-    """Guarantee the map never goes backwards (newline origins are estimates)."""
-    fixed: list[int] = []
-    last = -1
-    for pos in origin:
-        pos = max(pos, last + 1) if pos <= last else pos
-        fixed.append(pos)
-        last = pos
-    return text.rstrip("\n") if text.endswith("\n") else text, fixed[: len(text.rstrip("\n"))] if text.endswith("\n") else fixed
 
 
 def clean(document: Document, rules: RuleSet | None = None) -> CleanText:

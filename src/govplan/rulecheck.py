@@ -2,7 +2,8 @@
 
 Each rule file's examples say what the stage must give for a small input; this module runs them
 through the stage itself, so an example is a test that travels with the rule (tests/test_rules.py
-runs the same list).  Stages that own their example format expose ``check_examples(rules)``.
+runs the same list).  Stages whose examples sit in every rule group (deadlines, targets) expose
+``all_examples()`` on their rule file and ``check_example(example, rules)`` in their module.
 """
 
 from __future__ import annotations
@@ -88,11 +89,10 @@ def _tasks(rules: RuleSet) -> Iterable[ExampleResult]:
 def _stage_owned(name: str) -> Callable[[RuleSet], Iterable[ExampleResult]]:
     def run(rules: RuleSet) -> Iterable[ExampleResult]:
         module = importlib.import_module(SCHEMAS[name].split(":")[0])
-        checker = getattr(module, "check_examples", None)
-        if checker is None:
-            return
-        for given, failure in checker(rules[name]):
-            yield ExampleResult(name, given, failure is None, failure or "")
+        stage_rules = rules[name]
+        for where, example in stage_rules.all_examples():
+            problems = module.check_example(example, stage_rules)
+            yield ExampleResult(name, f"{where} {example.text}", not problems, "; ".join(problems))
 
     return run
 

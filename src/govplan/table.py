@@ -149,7 +149,7 @@ def _tabbed(clean: CleanText, start: int, header_line: str, c: _Compiled, rules:
             if kind and text.strip() and kind not in by_kind:
                 by_kind[kind] = (text, at_)
         filled = [t for t, _ in cells if t.strip()]
-        if len(filled) == 1 and "task" not in by_kind or "number" in by_kind and not by_kind.get("number", ("", 0))[0].strip().isdigit():
+        if (len(filled) == 1 and "task" not in by_kind) or ("number" in by_kind and not by_kind.get("number", ("", 0))[0].strip().isdigit()):
             title, at_ = next(((t, a) for t, a in cells if t.strip()), ("", line_start))
             groups.append(Group("", title.strip(), at_, line_end, at_ + len(title)))
             continue

@@ -1,0 +1,700 @@
+"""deadlines: text → Deadline[].
+
+Takes a piece of plan text (a task, a table's 完成时限 cell, a phase heading) and the document's
+year, and gives every time expression in it, normalized: ``2023年底`` → 2023-12-31,
+``6月底前`` → the document year's 06-30, ``2019年6月至2020年9月`` → a range, ``每月28日前`` →
+recurring, ``长期坚持`` → open, ``30分钟内`` → a duration.  Spans are [start, end) in the given
+text; the expressions come out in order and never overlap (the longest match wins).
+
+The vocabulary (prefixes, suffixes, relative years, parts of years and months, five-year plans,
+open-ended and recurring words, duration units, and the spans that are never a deadline) lives in
+``rules/deadlines.yaml``; the shapes of numbers and dates are built here.  Chinese numerals
+(二〇二三年十二月) are read with cn2an.
+
+How a reading is chosen:
+
+* A year left out is the document's year (``year_assumed`` records it); with no document year the
+  date is None but the kind is still set.
+* ``X月`` ends on the month's last day, ``X月前`` too (plans write 6月前 for "by June").
+* A bare ``2020年`` is a deadline only where it reads as one (see ``years`` in the rule file).
+* ``2020年12月以后`` / ``自7月起`` are ranges with a start and no end (``date`` None).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import cn2an
+import regex
+from pydantic import field_validator
+
+from .models import Deadline, DeadlineKind
+from .ruleset import RuleFile, compiled, default_rules
+
+EXAMPLE_YEAR = 2023  # the document year a rule example is read with unless it gives one
+
+# --- rule-file schema --------------------------------------------------------------------------
+
+
+class DeadlineExpect(RuleFile):
+    """One expected expression of an example; only the fields written are checked."""
+
+    text: str | None = None
+    kind: DeadlineKind
+    date: dt.date | None = None
+    start: dt.date | None = None
+    year_assumed: int | None = None
+
+
+class DeadlineExample(RuleFile):
+    text: str
+    year: int | None = EXAMPLE_YEAR
+    expect: list[DeadlineExpect] = []
+
+
+class _Group(RuleFile):
+    examples: list[DeadlineExample] = []
+
+
+class Affixes(_Group):
+    by_prefixes: list[str]
+    start_prefixes: list[str]
+    before_suffixes: list[str]
+    start_suffixes: list[str]
+    past_suffixes: list[str]
+    range_connectors: list[str]
+    range_tails: list[str]
+
+
+class Years(_Group):
+    relative: dict[str, int]
+    end_words: list[str]
+    alone_end_words: list[str]
+    bare_year_followers: list[str]
+    bare_year_scope_followers: list[str]
+
+
+class YearParts(_Group):
+    parts: dict[str, tuple[int, int]]
+    quarter_word: str
+    quarter_prefixes: list[str] = []
+    end_words: list[str] = []
+
+    @field_validator("parts")
+    @classmethod
+    def _months(cls, parts: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        for word, (first, last) in parts.items():
+            if not (1 <= first <= last <= 24):
+                raise ValueError(f"{word}: months must be 1 <= first <= last <= 24")
+        return parts
+
+
+class MonthParts(_Group):
+    parts: dict[str, tuple[int, int]]
+
+    @field_validator("parts")
+    @classmethod
+    def _days(cls, parts: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        for word, (first, last) in parts.items():
+            if not (1 <= first <= last <= 31):
+                raise ValueError(f"{word}: days must be 1 <= first <= last <= 31")
+        return parts
+
+
+class PlanAnchor(RuleFile):
+    ordinal: int
+    start: int
+
+
+class FiveYearPlans(_Group):
+    anchor: PlanAnchor
+    whole_words: list[str]
+    end_words: list[str]
+
+
+class OpenEnded(_Group):
+    words: list[str]
+    not_followed_by: list[str] = []
+
+
+class Recurring(_Group):
+    prefixes: list[str]
+    periods: list[str]
+    words: list[str] = []
+
+
+class Durations(_Group):
+    units: list[str]
+    units_needing_within: list[str] = []
+    within: list[str]
+
+
+class Festivals(_Group):
+    days: dict[str, str]
+
+    @field_validator("days")
+    @classmethod
+    def _month_day(cls, days: dict[str, str]) -> dict[str, str]:
+        for word, month_day in days.items():
+            try:
+                dt.date.fromisoformat(f"2000-{month_day}")
+            except ValueError:
+                raise ValueError(f"{word}: {month_day!r} is not MM-DD") from None
+        return days
+
+
+class Negatives(_Group):
+    patterns: list[str]
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                regex.compile(pattern)
+            except regex.error as err:
+                raise ValueError(f"bad regular expression {pattern!r}: {err}") from None
+        return patterns
+
+
+class DeadlineRules(RuleFile):
+    affixes: Affixes
+    years: Years
+    year_parts: YearParts
+    month_parts: MonthParts
+    five_year_plans: FiveYearPlans
+    open_ended: OpenEnded
+    recurring: Recurring
+    durations: Durations
+    festivals: Festivals
+    negatives: Negatives
+    examples: list[DeadlineExample] = []
+
+    def all_examples(self) -> list[tuple[str, DeadlineExample]]:
+        """(where, example) for every example of the file, e.g. ("years.examples[2]", …)."""
+        found: list[tuple[str, DeadlineExample]] = []
+        for name in type(self).model_fields:
+            group = getattr(self, name)
+            if isinstance(group, _Group):
+                found.extend((f"{name}.examples[{i}]", ex) for i, ex in enumerate(group.examples))
+        found.extend((f"examples[{i}]", ex) for i, ex in enumerate(self.examples))
+        return found
+
+
+def check_example(example: DeadlineExample, rules: DeadlineRules | None = None) -> list[str]:
+    """What ``find_deadlines`` gets wrong on ``example`` ([] when it matches)."""
+    found = find_deadlines(example.text, year=example.year, rules=rules)
+    problems: list[str] = []
+    if len(found) != len(example.expect):
+        problems.append(f"expected {len(example.expect)} expression(s), found {[d.text for d in found]}")
+    for got, want in zip(found, example.expect, strict=False):
+        for field in sorted(want.model_fields_set):
+            if getattr(got, field) != getattr(want, field):
+                problems.append(
+                    f"{got.text!r}: {field} is {getattr(got, field)!r}, expected {getattr(want, field)!r}"
+                )
+    return problems
+
+
+# --- number and date shapes --------------------------------------------------------------------
+
+_YEAR = r"(?:(?:19|20)\d{2}|[〇零○Ｏ一二三四五六七八九]{4})"
+_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_DAY = (
+    r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+)
+_COUNT = r"(?:\d+(?:\.\d+)?|[半两一二三四五六七八九十百]+)"
+_ZERO_GLYPHS = str.maketrans({"○": "〇", "Ｏ": "〇"})  # look-alike glyphs of 〇 that cn2an does not read
+
+
+def _number(text: str) -> int:
+    """An integer written in digits or in Chinese (二〇二三, 十二, 两)."""
+    text = text.strip()
+    if text.isascii():
+        return int(text)
+    return int(cn2an.cn2an(text.translate(_ZERO_GLYPHS), "smart"))
+
+
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, longest first so the longest reading wins."""
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(regex.escape(w) for w in unique) + ")" if unique else "(?!)"
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _month_date(year: int, month: int, day: int) -> dt.date:
+    """A date whose month may run past 12 (into the next year) and whose day is clamped."""
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return dt.date(year, month, min(day, _last_day(year, month)))
+
+
+# --- what a match means ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A time expression found: its span, kind and period (first and last day it covers)."""
+
+    start: int
+    end: int
+    kind: DeadlineKind
+    first: dt.date | None = None
+    last: dt.date | None = None
+    year_assumed: int | None = None
+
+    def deadline(self, text: str) -> Deadline:
+        is_range = self.kind is DeadlineKind.RANGE
+        return Deadline(
+            text=text[self.start : self.end],
+            date=self.last if self.kind in (DeadlineKind.DATE, DeadlineKind.RANGE) else None,
+            start=self.first if is_range else None,
+            kind=self.kind,
+            span=(self.start, self.end),
+            year_assumed=self.year_assumed,
+        )
+
+
+class _NoDeadline(Exception):
+    """The match is not a time expression after all (an impossible date, a year naming a thing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Year:
+    """The year a part of an expression refers to, and whether the document's year was used."""
+
+    value: int | None
+    assumed: bool
+
+
+def _resolve_year(match: Any, doc_year: int | None, relative: dict[str, int], group: str = "y") -> _Year:
+    written = match.group(group)
+    if written:
+        value = _number(written)
+        if not 1900 <= value <= 2100:
+            raise _NoDeadline
+        return _Year(value, False)
+    rel = match.groupdict().get("rel")
+    offset = relative.get(rel, 0) if rel else 0
+    return _Year(None if doc_year is None else doc_year + offset, True)
+
+
+# --- compiled rules ----------------------------------------------------------------------------
+
+
+Handler = Callable[[Any, str, "int | None"], "_Hit | None"]
+
+
+class _Compiled:
+    """The recognisers of one rule file: (pattern, handler) pairs and the negative masks."""
+
+    def __init__(self, rules: DeadlineRules) -> None:
+        self.rules = rules
+        a, y = rules.affixes, rules.years
+        self.relative = dict(y.relative)
+        self.year_parts = dict(rules.year_parts.parts)
+        self.month_parts = dict(rules.month_parts.parts)
+        self.festivals = {w: dt.date.fromisoformat(f"2000-{md}") for w, md in rules.festivals.days.items()}
+        self.start_prefixes = set(a.start_prefixes)
+        self.start_suffixes = set(a.start_suffixes)
+        self.past_suffixes = set(a.past_suffixes)
+        self.whole_plan_words = set(rules.five_year_plans.whole_words)
+        self.needing_within = set(rules.durations.units_needing_within)
+        self.negatives = [regex.compile(p) for p in rules.negatives.patterns]
+
+        pre = rf"(?P<pre>{_alt([*a.by_prefixes, *a.start_prefixes])})?"
+        suf = rf"(?P<suf>{_alt([*a.before_suffixes, *a.start_suffixes, *a.past_suffixes])}(?!后))?"
+        year = rf"(?<![\d.])(?P<y>{_YEAR})\s*年"
+        rel = rf"(?P<rel>{_alt(y.relative)})"
+        year_or_rel = rf"(?:{year}\s*|{rel})"
+        no_numeral_before = r"(?<![\d.〇零一二两三四五六七八九十半])"
+
+        quarter = rf"(?:{_alt(rules.year_parts.quarter_prefixes)})?(?P<q>[一二三四1-4]){regex.escape(rules.year_parts.quarter_word)}"
+        conn = rf"\s*(?:{_alt(a.range_connectors)})\s*"
+        day_or_part = rf"(?:(?P<d>{_DAY})\s*[日号]|(?P<mp>{_alt(self.month_parts)}))"
+        plan = rules.five_year_plans
+        recurring = rules.recurring
+        durations = rules.durations
+
+        recognisers: list[tuple[str, Handler]] = [
+            # 2023年6月30日, 6月底前, 今年6月, 自7月开始
+            (
+                (
+                    rf"{pre}(?:{year_or_rel}|(?<![\d.〇零一二三四五六七八九十]))(?P<m>{_MONTH})\s*月(?:份)?{day_or_part}?{suf}"
+                ),
+                self._month_point,
+            ),
+            # 2023年底, 2023年年底前, 年底前, 今年, 年内
+            (
+                (
+                    rf"{pre}(?:{year}\s*(?P<part>{_alt(y.end_words)})|(?P<rel>{_alt(y.relative)})\s*(?P<part2>{_alt([*y.end_words, *y.alone_end_words])})?|{no_numeral_before}(?P<alone>{_alt(y.alone_end_words)})){suf}"
+                ),
+                self._year_end,
+            ),
+            # 上半年, 2023年第三季度, 三季度末, 今年冬季
+            (
+                (
+                    rf"{pre}(?:{year_or_rel}|{no_numeral_before})(?:(?P<yp>{_alt(self.year_parts)})|{quarter})(?:{_alt(rules.year_parts.end_words)})?{suf}"
+                ),
+                self._year_part,
+            ),
+            # 到2020年, 2020年，完成…
+            (rf"{pre}{year}{suf}", self._bare_year),
+            # 2018-2020年, 2021年至2023年6月
+            (
+                (
+                    rf"{pre}(?<![\d.])(?P<y>{_YEAR})\s*年?{conn}(?P<y2>{_YEAR})\s*年(?:\s*(?P<m2>{_MONTH})\s*月)?(?:{_alt(y.end_words)})?(?:{_alt(a.range_tails)})?"
+                ),
+                self._year_range,
+            ),
+            # 2019年6月至2020年9月, 3月至6月, 2023年3月1日至31日, 2023年3—6月
+            (
+                (
+                    rf"{pre}(?:(?<![\d.])(?P<y>{_YEAR})\s*年\s*)?(?<![\d.])(?P<m>{_MONTH})\s*(?P<mu>月)?(?:份)?\s*(?:(?P<d>{_DAY})\s*[日号])?\s*"
+                    rf"{conn}(?:(?P<y2>{_YEAR})\s*年\s*|(?P<rel2>{_alt(y.relative)}))?(?:(?P<m2>{_MONTH})\s*月(?:份)?\s*)?(?:(?P<d2>{_DAY})\s*[日号])?(?P<mp2>{_alt(self.month_parts)})?"
+                    rf"(?:{_alt(a.range_tails)}|{_alt(a.before_suffixes)})?"
+                ),
+                self._range,
+            ),
+            # 2023.6.30, 2023-06-30, 2023/6/30
+            (
+                (
+                    rf"{pre}(?<![\d.])(?P<y>(?:19|20)\d{{2}})(?P<sep>[./\-／])(?P<m>1[0-2]|0?[1-9])(?P=sep)(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)(?!\.\d){suf}"
+                ),
+                self._numeric,
+            ),
+            # “十四五”期间, 十四五末
+            (
+                (
+                    rf"{pre}[“\"「『]?十(?P<k>[一二三四五六七八九])五[”\"」』]?(?:规划)?(?P<part>{_alt([*plan.whole_words, *plan.end_words])}){suf}"
+                ),
+                self._five_year_plan,
+            ),
+            # 每月28日前, 每季度, 每两周, 按月
+            (
+                (
+                    rf"(?:{_alt(recurring.prefixes)}(?:[两二三四五六七八九十]|\d+)?个?{_alt(recurring.periods)}"
+                    rf"(?:(?:第[一二三四1-4]个月)?的?(?:{_MONTH}\s*月(?:份)?)?(?:{_DAY}\s*[日号]|月?{_alt(self.month_parts)})?(?:{_alt(a.before_suffixes)})?)?"
+                    rf"|{_alt(recurring.words)})"
+                ),
+                self._recurring,
+            ),
+            # 30分钟内, 1.5个工作日, 24小时, 3年内
+            (
+                (
+                    rf"(?<![\d.第〇零一二两三四五六七八九十百上下])(?P<n>{_COUNT})\s*(?P<u>{_alt(durations.units)})(?!年)(?P<w>{_alt(durations.within)})?"
+                ),
+                self._duration,
+            ),
+            # 长期坚持, 持续推进, 常态化
+            (
+                regex.compile(rf"{_alt(rules.open_ended.words)}(?!{_alt(rules.open_ended.not_followed_by)})"),
+                self._open,
+            ),
+            # 国庆节前
+            (
+                (
+                    rf"{pre}(?:{year}\s*)?[“\"]?(?P<f>{_alt(self.festivals)})[”\"]?(?:节)?(?P<suf>{_alt(a.before_suffixes)})(?!后)"
+                ),
+                self._festival,
+            ),
+        ]
+        # Every expression starts with a digit, a numeral or a word of the vocabulary: testing the
+        # first character before trying a pattern makes the scan about ten times faster.
+        first_chars = set('0123456789〇零○Ｏ一二两三四五六七八九十半“"「『')
+        for words in (
+            a.by_prefixes,
+            a.start_prefixes,
+            y.relative,
+            y.alone_end_words,
+            self.year_parts,
+            rules.year_parts.quarter_prefixes,
+            recurring.prefixes,
+            recurring.words,
+            rules.open_ended.words,
+            self.festivals,
+        ):
+            first_chars.update(word[0] for word in words)
+        guard = "(?=[" + "".join(regex.escape(ch) for ch in sorted(first_chars)) + "])"
+        self.recognisers = [(regex.compile(guard + pattern), handler) for pattern, handler in recognisers]
+        self.bare_year_followers = regex.compile(
+            rf"\s*(?:$|[，,、：:；;。！？!?\n]|{_alt(y.bare_year_followers)})"
+        )
+        self.bare_year_scope = regex.compile(rf"\s*{_alt(y.bare_year_scope_followers)}")
+        self.by_prefixes = set(a.by_prefixes)
+
+    # -- period helpers -------------------------------------------------------------------------
+
+    def _finish(
+        self,
+        match: Any,
+        kind: DeadlineKind,
+        first: dt.date | None,
+        last: dt.date | None,
+        assumed: bool,
+        doc_year: int | None,
+    ) -> _Hit | None:
+        """A hit for ``match``, turned into an open range by 自…/…起, dropped by …以来."""
+        groups = match.groupdict()
+        suffix, prefix = groups.get("suf"), groups.get("pre")
+        if suffix in self.past_suffixes:
+            return None
+        if kind is DeadlineKind.DATE and (suffix in self.start_suffixes or prefix in self.start_prefixes):
+            kind, last = DeadlineKind.RANGE, None
+        start, end = match.span()
+        return _Hit(start, end, kind, first, last, doc_year if assumed else None)
+
+    # -- handlers: one per recogniser ---------------------------------------------------------
+
+    def _month_point(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
+        month_text = match.group("m")
+        if not month_text.isascii() and not (
+            match.group("y") or match.group("d") or match.group("mp") or match.group("suf")
+        ):
+            return None  # a lone 三月 in Chinese needs a year, a day or a part to be a date
+        year = _resolve_year(match, doc_year, self.relative)
+        month = _number(month_text)
+        if year.value is None:
+            return self._finish(match, DeadlineKind.DATE, None, None, True, doc_year)
+        if match.group("d"):
+            day = _number(match.group("d"))
+            if day > _last_day(year.value, month):
+                raise _NoDeadline
+            first = last = dt.date(year.value, month, day)
+        else:
+            low, high = self.month_parts.get(match.group("mp") or "", (1, 31))
+            first, last = _month_date(year.value, month, low), _month_date(year.value, month, high)
+        return self._finish(match, DeadlineKind.DATE, first, last, year.assumed, doc_year)
+
+    def _year_end(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
+        year = _resolve_year(match, doc_year, self.relative)
+        if year.value is None:
+            return self._finish(match, DeadlineKind.DATE, None, None, True, doc_year)
+        closing = match.group("part") or match.group("part2") or match.group("alone")
+        first_month = 12 if closing and closing not in ("内",) else 1
+        return self._finish(
+            match,
+            DeadlineKind.DATE,
+            dt.date(year.value, first_month, 1),
+            dt.date(year.value, 12, 31),
+            year.assumed,
+            doc_year,
+        )
+
+    def _year_part(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
+        year = _resolve_year(match, doc_year, self.relative)
+        if match.group("q"):
+            quarter = _number(match.group("q"))
+            first_month, last_month = 3 * quarter - 2, 3 * quarter
+        else:
+            first_month, last_month = self.year_parts[match.group("yp")]
+        if year.value is None:
+            return self._finish(match, DeadlineKind.DATE, None, None, True, doc_year)
+        first = _month_date(year.value, first_month, 1)
+        last = _month_date(year.value, last_month, 31)
+        return self._finish(match, DeadlineKind.DATE, first, last, year.assumed, doc_year)
+
+    def _bare_year(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
+        if not (match.group("pre") or match.group("suf") or self._reads_as_deadline(match, text)):
+            return None
+        year = _resolve_year(match, doc_year, self.relative)
+        assert year.value is not None
+        return self._finish(
+            match, DeadlineKind.DATE, dt.date(year.value, 1, 1), dt.date(year.value, 12, 31), False, doc_year
+        )
+
+    def _reads_as_deadline(self, match: Any, text: str) -> bool:
+        """Is a bare ``2020年`` here a deadline (see ``years`` in the rule file)?"""
+        end = match.end()
+        if self.bare_year_followers.match(text, end):
+            return True
+        before = text[: match.start()].rstrip(" \t")
+        opens_clause = not before or before[-1] in "，,。；;：:、（(\n"
+        return opens_clause and bool(self.bare_year_scope.match(text, end))
+
+    def _year_range(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
+        first_year = _resolve_year(match, doc_year, self.relative)
+        last_year = _resolve_year(match, doc_year, self.relative, "y2")
+        assert first_year.value is not None and last_year.value is not None
+        if last_year.value < first_year.value:
+            raise _NoDeadline
+        last_month = _number(match.group("m2")) if match.group("m2") else 12
+        first = dt.date(first_year.value, 1, 1)
+        last = _month_date(last_year.value, last_month, 31)
+        return self._finish(match, DeadlineKind.RANGE, first, last, False, doc_year)
+
+    def _range(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
+        if not (match.group("m2") or match.group("d2")):
+            return None
+        if not match.group("mu") and (match.group("d") or not match.group("m2")):
+            return None  # "3-15日": a number before the connector must be a month (3—6月)
+        y1, y2 = match.group("y"), match.group("y2")
+        first_year = _number(y1) if y1 else None
+        last_year = _number(y2) if y2 else first_year
+        first_year = first_year if first_year is not None else last_year
+        assumed = first_year is None
+        if assumed:
+            first_year = last_year = doc_year
+        if match.group("rel2") and first_year is not None:  # 11月至次年3月: relative to the start
+            last_year = first_year + self.relative[match.group("rel2")]
+            y2 = match.group("rel2")
+        if first_year is None or last_year is None:
+            return _Hit(match.start(), match.end(), DeadlineKind.RANGE, None, None, None)
+        if not (1900 <= first_year <= 2100 and 1900 <= last_year <= 2100):
+            raise _NoDeadline
+        first_month = _number(match.group("m"))
+        last_month = _number(match.group("m2")) if match.group("m2") else first_month
+        if match.group("d"):
+            day = _number(match.group("d"))
+            if day > _last_day(first_year, first_month):
+                raise _NoDeadline
+            first = dt.date(first_year, first_month, day)
+        else:
+            first = dt.date(first_year, first_month, 1)
+        if match.group("d2"):
+            day2 = _number(match.group("d2"))
+            if day2 > _last_day(last_year, last_month):
+                raise _NoDeadline
+            last = dt.date(last_year, last_month, day2)
+        else:
+            high = self.month_parts.get(match.group("mp2") or "", (1, 31))[1]
+            last = _month_date(last_year, last_month, high)
+        if last < first:
+            if not (assumed or not y2):
+                raise _NoDeadline
+            last = _month_date(last.year + 1, last.month, last.day)  # 11月至次年2月 written without years
+        return _Hit(
+            match.start(), match.end(), DeadlineKind.RANGE, first, last, doc_year if assumed else None
+        )
+
+    def _numeric(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
+        year, month, day = (int(match.group(g)) for g in ("y", "m", "d"))
+        if day > _last_day(year, month):
+            raise _NoDeadline
+        when = dt.date(year, month, day)
+        return self._finish(match, DeadlineKind.DATE, when, when, False, doc_year)
+
+    def _five_year_plan(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
+        anchor = self.rules.five_year_plans.anchor
+        ordinal = _number("十" + match.group("k"))
+        first_year = anchor.start + 5 * (ordinal - anchor.ordinal)
+        first, last = dt.date(first_year, 1, 1), dt.date(first_year + 4, 12, 31)
+        kind = DeadlineKind.RANGE if match.group("part") in self.whole_plan_words else DeadlineKind.DATE
+        return self._finish(match, kind, first, last, False, doc_year)
+
+    def _recurring(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
+        return _Hit(match.start(), match.end(), DeadlineKind.RECURRING)
+
+    def _duration(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
+        if match.group("u") in self.needing_within and not match.group("w"):
+            return None
+        count = match.group("n")
+        if count != "半" and not count[0].isdigit():
+            _number(count)  # raises ValueError on a run of numerals that is no number (一二三)
+        return _Hit(match.start(), match.end(), DeadlineKind.DURATION)
+
+    def _open(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
+        return _Hit(match.start(), match.end(), DeadlineKind.OPEN)
+
+    def _festival(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
+        year = _resolve_year(match, doc_year, self.relative)
+        if year.value is None:
+            return self._finish(match, DeadlineKind.DATE, None, None, True, doc_year)
+        festival = self.festivals[match.group("f")]
+        when = festival.replace(year=year.value) - dt.timedelta(days=1)
+        return self._finish(match, DeadlineKind.DATE, when, when, year.assumed, doc_year)
+
+    # -- scanning -------------------------------------------------------------------------------
+
+    def masked(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for pattern in self.negatives for m in pattern.finditer(text) if m.end() > m.start()]
+
+    def candidates(self, text: str, doc_year: int | None) -> Iterator[_Hit]:
+        for pattern, handler in self.recognisers:
+            for match in pattern.finditer(text, overlapped=True):
+                if match.end() == match.start():
+                    continue
+                try:
+                    hit = handler(match, text, doc_year)
+                except (_NoDeadline, ValueError, OverflowError):
+                    continue
+                if hit is not None:
+                    yield hit
+
+
+def _compiled(rules: DeadlineRules) -> _Compiled:
+    return compiled(rules, _Compiled)
+
+
+def deadline_rules() -> DeadlineRules:
+    """The default deadline rules (``rules/deadlines.yaml``)."""
+    return default_rules()["deadlines"]
+
+
+def _scan(text: str, year: int | None, rules: DeadlineRules | None) -> list[_Hit]:
+    """Every time expression of ``text``: longest first, never overlapping, then in order."""
+    c = _compiled(rules or deadline_rules())
+    masked = bytearray(len(text))  # 1 where a negative pattern matched
+    for start, end in c.masked(text):
+        masked[start:end] = b"\x01" * (end - start)
+    hits = [h for h in c.candidates(text, year) if masked.find(1, h.start, h.end) < 0]
+    hits.sort(key=lambda h: (h.start - h.end, h.start))
+    taken = bytearray(len(text))  # 1 where a chosen expression stands
+    chosen: list[_Hit] = []
+    for hit in hits:
+        if taken.find(1, hit.start, hit.end) < 0:
+            taken[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
+            chosen.append(hit)
+    chosen.sort(key=lambda h: h.start)
+    return chosen
+
+
+# --- public API --------------------------------------------------------------------------------
+
+
+def find_deadlines(text: str, *, year: int | None, rules: DeadlineRules | None = None) -> list[Deadline]:
+    """Every time expression in ``text``, in order, spans relative to ``text``.
+
+    ``year`` is the document's year, used (and recorded as ``year_assumed``) where an expression
+    leaves the year out; with ``year`` None such an expression keeps its kind and gets no date.
+    """
+    return [hit.deadline(text) for hit in _scan(text, year, rules)]
+
+
+def parse_deadline(expr: str, *, year: int | None, rules: DeadlineRules | None = None) -> Deadline | None:
+    """The deadline one whole string states (a 完成时限 cell: 2023年底, 6月底前, 长期坚持).
+
+    A lone 4-digit year (2023) is that year's end.  Where the string holds several expressions
+    (6月底前完成方案，12月底前完成改造) the latest dated one is the deadline; with none dated,
+    the first expression.  None when the string holds no time expression.
+    """
+    stripped = expr.strip()
+    if regex.fullmatch(r"(?:19|20)\d{2}", stripped):
+        offset = expr.index(stripped)
+        end = dt.date(int(stripped), 12, 31)
+        return Deadline(text=stripped, date=end, kind=DeadlineKind.DATE, span=(offset, offset + 4))
+    found = find_deadlines(expr, year=year, rules=rules)
+    dated = [d for d in found if d.date is not None]
+    if dated:
+        return max(dated, key=lambda d: d.date or dt.date.min)
+    return found[0] if found else None
+
+
+def parse_period(
+    text: str, *, year: int | None, rules: DeadlineRules | None = None
+) -> tuple[dt.date | None, dt.date | None] | None:
+    """The period the first date or range of ``text`` covers, for plan phases.
+
+    ``2019年6月至2020年9月`` → (2019-06-01, 2020-09-30); ``2023年4月`` → (2023-04-01, 2023-04-30);
+    ``2020年12月以后`` → (2020-12-01, None).  None when ``text`` has no date or range.
+    """
+    for hit in _scan(text, year, rules):
+        if hit.kind in (DeadlineKind.DATE, DeadlineKind.RANGE):
+            return hit.first, hit.last
+    return None

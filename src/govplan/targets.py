@@ -1,0 +1,579 @@
+"""targets: text → Target[].
+
+Takes a piece of plan text and the document's year, and gives every quantitative commitment in
+it: the comparator (达到20%以上 → >=, 突破 → >, 控制在…以内 → <=, plain 完成60个 → =), the value as a
+plain number (20万人次 → 200000, 3.935亿元 → 393500000; numbers in words through cn2an), the unit
+(%, 个百分点, a measure word, 元 for money), a short indicator (the thing measured), the deadline
+governing it (the nearest dated deadline in the same sentence, found by ``find_deadlines``), and
+the clause it came from with its span [start, end) in the given text.
+
+What is and is not a target follows gold/GUIDE.md; the vocabulary (units, comparator words,
+commitment verbs, the contexts that are never a target) lives in ``rules/targets.yaml``:
+
+* a percentage (or 个百分点, 半数) is a target wherever it stands, unless masked;
+* a count is a target when a comparator or a commitment verb governs it in its clause, when it
+  itemises one (其中…9套), or in a construction such as 对现有六座…进行改造;
+* masked first: dates and durations, unit prices (每座15万元), existing stock (在…的基础上, 现有,
+  全区1218家), project descriptions (总投资, 建筑面积), the document's own parts (8个圈层), titles,
+  short quoted names, document and phone numbers, ages, pipe sizes;
+* the same commitment restated (same indicator, comparator, value, unit and deadline) is
+  reported once, where it first appears.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import cn2an
+import regex
+from pydantic import field_validator
+
+from .deadlines import find_deadlines
+from .models import Comparator, Deadline, DeadlineKind, Target
+from .ruleset import RuleFile, compiled, default_rules
+
+EXAMPLE_YEAR = 2023  # the document year a rule example is read with unless it gives one
+
+# --- rule-file schema --------------------------------------------------------------------------
+
+
+class TargetExpect(RuleFile):
+    """One expected target of an example; only the fields written are checked."""
+
+    comparator: Comparator | None = None
+    value: int | float
+    unit: str | None = None
+    indicator: str | None = None
+    deadline: dt.date | None = None
+
+
+class TargetExample(RuleFile):
+    text: str
+    year: int | None = EXAMPLE_YEAR
+    expect: list[TargetExpect] = []
+
+
+class _Group(RuleFile):
+    examples: list[TargetExample] = []
+
+
+class Numbers(_Group):
+    multipliers: dict[str, int]
+    approx: dict[str, Comparator]
+    fractions: dict[str, float]
+    percent_words: list[str]
+    word_numeral_blockers: list[str]
+    article_numerals: list[str]
+
+
+class Units(_Group):
+    percent: list[str]
+    points: list[str]
+    money: list[str]
+    measures: list[str]
+    not_followed_by: dict[str, list[str]] = {}
+    implicit_from_noun: list[str] = []
+
+
+class Comparators(_Group):
+    before: dict[str, Comparator]
+    before_gap: int
+    verb_like: list[str] = []
+    after: dict[str, Comparator]
+    after_gap: int
+
+
+def _check_patterns(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            regex.compile(_expand(pattern, ["个"]))
+        except (regex.error, KeyError, IndexError, ValueError) as err:
+            raise ValueError(f"bad pattern {pattern!r}: {err}") from None
+    return patterns
+
+
+class Licensing(_Group):
+    verbs: list[str]
+    breakdown: list[str]
+    constructions: list[str] = []
+
+    @field_validator("constructions")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        return _check_patterns(patterns)
+
+
+class NotTargets(_Group):
+    patterns: list[str]
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        return _check_patterns(patterns)
+
+
+class Indicator(_Group):
+    leading_fillers: list[str]
+    trailing_fillers: list[str]
+    max_chars: int
+    drop_patterns: list[str] = []
+
+    @field_validator("drop_patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        return _check_patterns(patterns)
+
+
+class TargetRules(RuleFile):
+    numbers: Numbers
+    units: Units
+    comparators: Comparators
+    licensing: Licensing
+    not_targets: NotTargets
+    indicator: Indicator
+    examples: list[TargetExample] = []
+
+    def all_examples(self) -> list[tuple[str, TargetExample]]:
+        """(where, example) for every example of the file, e.g. ("units.examples[0]", …)."""
+        found: list[tuple[str, TargetExample]] = []
+        for name in type(self).model_fields:
+            group = getattr(self, name)
+            if isinstance(group, _Group):
+                found.extend((f"{name}.examples[{i}]", ex) for i, ex in enumerate(group.examples))
+        found.extend((f"examples[{i}]", ex) for i, ex in enumerate(self.examples))
+        return found
+
+
+def check_example(example: TargetExample, rules: TargetRules | None = None) -> list[str]:
+    """What ``find_targets`` gets wrong on ``example`` ([] when it matches)."""
+    found = find_targets(example.text, year=example.year, rules=rules)
+    problems: list[str] = []
+    if len(found) != len(example.expect):
+        shown = [f"{t.comparator.value}{t.value}{t.unit or ''}" for t in found]
+        problems.append(f"expected {len(example.expect)} target(s), found {shown}")
+    for got, want in zip(found, example.expect, strict=False):
+        for field in sorted(want.model_fields_set):
+            if getattr(got, field) != getattr(want, field):
+                problems.append(
+                    f"{got.value}{got.unit or ''}: {field} is {getattr(got, field)!r}, expected {getattr(want, field)!r}"
+                )
+    return problems
+
+
+# --- compiled rules ----------------------------------------------------------------------------
+
+_NUM = r"(?:\d+(?:,\d{3})*(?:\.\d+)?|[一二两三四五六七八九十][一二两三四五六七八九十百千零〇]*)\s*[万亿]?\s*[余多]?"
+_WORD_NUMERAL = r"[一二两三四五六七八九十][一二两三四五六七八九十百千零〇]*"
+_CLAUSE_BREAKS = "，,；;。！？!?：:\n"
+_SENTENCE_BREAKS = "；;。！？!?\n"
+_LIST_MARKER = regex.compile(
+    r"^(?:\s|\d{1,2}[.．、](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,2}是|[①-⑳])+"
+)
+
+
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, longest first so the longest reading wins."""
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(regex.escape(w) for w in unique) + ")" if unique else "(?!)"
+
+
+def _expand(pattern: str, measures: list[str]) -> str:
+    """A rule pattern with its macros ({num}, {measure}) filled in."""
+    return pattern.replace("{num}", _NUM).replace("{measure}", _alt(measures))
+
+
+class _Compiled:
+    def __init__(self, rules: TargetRules) -> None:
+        self.rules = rules
+        n, u, c = rules.numbers, rules.units, rules.comparators
+        self.percent = set(u.percent)
+        self.points = set(u.points)
+        self.money = set(u.money)
+        self.ratio_units = self.percent | self.points
+        self.multipliers = {word: Decimal(value) for word, value in n.multipliers.items()}
+        self.approx = dict(n.approx)
+        self.fractions = dict(n.fractions)
+        self.not_followed_by = {unit: tuple(chars) for unit, chars in u.not_followed_by.items()}
+        self.implicit_units = tuple(u.implicit_from_noun)
+        self.blockers = set(n.word_numeral_blockers)
+        self.articles = set(n.article_numerals)
+        self.before = dict(c.before)
+        self.after = dict(c.after)
+        self.verb_like = set(c.verb_like)
+        units = [*u.percent, *u.points, *u.money, *u.measures]
+        self.number = regex.compile(
+            rf"(?P<frac>{_alt(n.fractions)})"
+            rf"|(?P<pw>{_alt(n.percent_words)})(?P<pnum>\d+(?:\.\d+)?|[一二两三四五六七八九十百零〇点]+)"
+            rf"|(?:(?<![\d.A-Za-z])(?P<arabic>\d+(?:,\d{{3}})*(?:\.\d+)?)|(?P<word>{_WORD_NUMERAL}))"
+            rf"\s*(?P<mult>{_alt(n.multipliers)})?\s*(?P<approx>{_alt(n.approx)})?\s*(?P<unit>{_alt(units)})?"
+        )
+        self.before_words = regex.compile(_alt(c.before))
+        self.after_words = regex.compile(
+            rf"[^\d，,；;。！？!?：:\n、]{{0,{c.after_gap}}}?(?P<w>{_alt(c.after)})"
+        )
+        self.before_gap = c.before_gap
+        self.after_gap = c.after_gap
+        self.verbs = regex.compile(_alt(rules.licensing.verbs))
+        self.breakdown = regex.compile(_alt(rules.licensing.breakdown))
+        self.constructions = [regex.compile(_expand(p, u.measures)) for p in rules.licensing.constructions]
+        self.not_targets = [regex.compile(_expand(p, u.measures)) for p in rules.not_targets.patterns]
+        ind = rules.indicator
+        self.leading_fillers = regex.compile(rf"^(?:{_alt(ind.leading_fillers)}|[\s，,、：:（(])+")
+        self.trailing_fillers = regex.compile(rf"(?:{_alt(ind.trailing_fillers)}|[\s，,、：:（(])+$")
+        self.max_chars = ind.max_chars
+        self.indicator_drops = [regex.compile(_expand(p, u.measures)) for p in ind.drop_patterns]
+        self.noun_after = regex.compile(r"[^\d，,；;。！？!?：:\n、（(的]{1,14}")
+
+    def masked(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for p in self.not_targets for m in p.finditer(text) if m.end() > m.start()]
+
+    def licensed_by_construction(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for p in self.constructions for m in p.finditer(text)]
+
+
+def _compiled(rules: TargetRules) -> _Compiled:
+    return compiled(rules, _Compiled)
+
+
+def target_rules() -> TargetRules:
+    """The default target rules (``rules/targets.yaml``)."""
+    return default_rules()["targets"]
+
+
+# --- reading one number ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    """A number with its unit as written: 20万人次, 10000余个, 75%, 半数."""
+
+    start: int
+    end: int  # after the unit
+    value: int | float
+    unit: str | None
+    approx: Comparator | None
+    is_word_numeral: bool
+    is_article: bool  # 一 written as a word
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.unit in ("%", "个百分点")
+
+
+def _plain(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _word_value(word: str) -> Decimal:
+    return Decimal(str(cn2an.cn2an(word, "smart")))
+
+
+def _read_mention(match: Any, text: str, c: _Compiled) -> _Mention | None:
+    """The number ``match`` found, or None when it is no quantity (no unit, an ordinal…)."""
+    start, end = match.span()
+    if match.group("frac"):
+        return _Mention(
+            start, end, _plain(Decimal(str(c.fractions[match.group("frac")]))), "%", None, False, False
+        )
+    if match.group("pw"):
+        return _Mention(start, end, _plain(_word_or_digits(match.group("pnum"))), "%", None, False, False)
+    word = match.group("word")
+    before = text[start - 1] if start else ""
+    if before == "第" or (word and before in c.blockers):
+        return None
+    unit = match.group("unit")
+    if unit and text.startswith(c.not_followed_by.get(unit, ()), match.end("unit")):
+        return None
+    if unit is None and match.group("mult"):
+        unit = _implicit_unit(text, end, c)
+    if unit is None:
+        return None
+    try:
+        value = _word_or_digits(match.group("arabic") or word)
+    except (ValueError, InvalidOperation):
+        return None  # a run of numerals that is no number (十四五, 一二三)
+    if match.group("mult"):
+        value *= c.multipliers[match.group("mult")]
+    unit = _normal_unit(unit, c)
+    approx = c.approx.get(match.group("approx") or "")
+    # the span ends after the unit the number carries (or after the number, for an implicit unit)
+    if match.group("unit") is None:
+        end = match.end("mult")
+    return _Mention(start, end, _plain(value), unit, approx, bool(word), bool(word) and word in c.articles)
+
+
+def _word_or_digits(number: str) -> Decimal:
+    if number[0].isdigit():
+        return Decimal(number.replace(",", ""))
+    return _word_value(number)
+
+
+def _normal_unit(unit: str, c: _Compiled) -> str:
+    if unit in c.percent:
+        return "%"
+    if unit in c.points:
+        return "个百分点"
+    return unit
+
+
+def _implicit_unit(text: str, end: int, c: _Compiled) -> str | None:
+    """The unit a head noun gives a bare 万/亿 count (17.8万居民燃气用户 → 户)."""
+    noun = c.noun_after.match(text, end)
+    if noun and noun.group().endswith(c.implicit_units):
+        return noun.group()[-1]
+    return None
+
+
+# --- clauses, comparators, licensing -----------------------------------------------------------
+
+
+def _clause(text: str, pos: int, breaks: str = _CLAUSE_BREAKS) -> tuple[int, int]:
+    """[start, end) of the clause (or sentence) around ``pos``."""
+    start = pos
+    while start > 0 and text[start - 1] not in breaks:
+        start -= 1
+    end = pos
+    while end < len(text) and text[end] not in breaks:
+        end += 1
+    return start, end
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    start: int
+    end: int
+    comparator: Comparator
+    word: str
+
+
+def _before_comparator(text: str, clause_start: int, mention: _Mention, c: _Compiled) -> _Word | None:
+    """The comparator word nearest before the number, at most ``before_gap`` characters away."""
+    nearest = None
+    for match in c.before_words.finditer(text, clause_start, mention.start):
+        gap = text[match.end() : mention.start]
+        allowed = c.before_gap if len(match.group()) > 1 else 0
+        if len(gap) <= allowed and not regex.search(r"\d", gap):
+            nearest = _Word(match.start(), match.end(), c.before[match.group()], match.group())
+    return nearest
+
+
+def _after_comparator(text: str, mention: _Mention, c: _Compiled) -> _Word | None:
+    match = c.after_words.match(text, mention.end)
+    if match is None:
+        return None
+    return _Word(match.start("w"), match.end("w"), c.after[match.group("w")], match.group("w"))
+
+
+def _comparator(before: _Word | None, after: _Word | None, mention: _Mention) -> Comparator:
+    """以上/以内 after the number decide; else the word before it; else 余/多; else =."""
+    if after is not None:
+        return after.comparator
+    if before is not None:
+        return before.comparator
+    return mention.approx or Comparator.EQ
+
+
+def _licensed(
+    text: str,
+    clause_start: int,
+    mention: _Mention,
+    has_comparator: bool,
+    constructions: list[tuple[int, int]],
+    c: _Compiled,
+) -> bool:
+    """Is this count a commitment (see the ``licensing`` rules)?"""
+    if mention.is_article:
+        return has_comparator
+    if mention.is_ratio or has_comparator:
+        return True
+    head = text[clause_start : mention.start]
+    if c.verbs.search(head):
+        return True
+    if c.breakdown.match(_LIST_MARKER.sub("", head)):
+        return True
+    return any(a <= mention.start and mention.end <= b for a, b in constructions)
+
+
+# --- indicator and deadline --------------------------------------------------------------------
+
+
+def _strip_spans(text: str, offset: int, spans: list[tuple[int, int]]) -> str:
+    """``text`` (starting at ``offset`` in the document) without the characters of ``spans``
+    (sorted and disjoint, in document positions)."""
+    end = offset + len(text)
+    i = max(bisect.bisect_right(spans, (offset, offset)) - 1, 0)
+    kept: list[str] = []
+    pos = offset
+    while i < len(spans) and spans[i][0] < end:
+        start, stop = spans[i]
+        if stop > pos:
+            kept.append(text[pos - offset : max(start, pos) - offset])
+            pos = max(pos, stop)
+        i += 1
+    if pos < end:
+        kept.append(text[pos - offset :])
+    return "".join(kept)
+
+
+def _tidy(phrase: str, c: _Compiled) -> str:
+    phrase = _LIST_MARKER.sub("", phrase)
+    for drop in c.indicator_drops:
+        phrase = drop.sub("", phrase)
+    for _ in range(4):  # fillers can stack: 力争到…, 并进一步…
+        phrase = c.leading_fillers.sub("", phrase)
+        phrase = c.trailing_fillers.sub("", phrase)
+    phrase = phrase.strip()
+    if len(phrase) > c.max_chars:  # a long list: keep its verb and its last item (举办…、青少年体育赛事活动)
+        verb = c.verbs.match(phrase)
+        last_item = regex.split(r"[、，,]", phrase)[-1]
+        phrase = (verb.group() if verb and not last_item.startswith(verb.group()) else "") + last_item
+    if len(phrase) > c.max_chars:  # the words nearest the number say most about it
+        phrase = phrase[-c.max_chars :]
+    return phrase
+
+
+def _indicator(
+    text: str,
+    clause_start: int,
+    mention: _Mention,
+    before: _Word | None,
+    time_spans: list[tuple[int, int]],
+    c: _Compiled,
+    floor: int = 0,
+) -> str | None:
+    """The thing measured: the subject before a comparator (绿色出行分担率达到…), else the verb
+    phrase before the number with the noun after its unit (建设14个社区便民点 → 建设社区便民点).
+    ``floor`` is where the previous count of the clause ended: its words are not this one's."""
+    if before is not None and (mention.is_ratio or before.word not in c.verb_like):
+        subject_start = max(clause_start, floor)
+        subject = _tidy(_strip_spans(text[subject_start : before.start], subject_start, time_spans), c)
+        if subject:
+            return subject
+    governs = before is not None and before.word not in c.verb_like  # 至少召开1次: read after 至少
+    head_start = max(before.end if before is not None and governs else clause_start, floor)
+    head = _strip_spans(text[head_start : mention.start], head_start, time_spans)
+    verb = c.verbs.search(head)
+    if verb is not None:
+        head = head[verb.start() :]
+    noun = c.noun_after.match(text, mention.end)
+    tail = ""
+    if noun is not None:
+        tail = regex.split(_alt(c.after) + r"|[《“”》]", noun.group())[0] if mention.unit else ""
+        tail = noun.group() if text[mention.end : mention.end + 1] == "《" else tail
+    return _tidy(head + tail, c) or None
+
+
+def _governing_deadline(text: str, mention: _Mention, dated: list[Deadline]) -> dt.date | None:
+    """The nearest dated deadline before the number in its sentence, else the first after it."""
+    start, end = _clause(text, mention.start, _SENTENCE_BREAKS)
+    first = bisect.bisect_left(dated, start, key=lambda d: d.span[0])
+    last = bisect.bisect_left(dated, end, key=lambda d: d.span[0])
+    inside = [d for d in dated[first:last] if d.span[1] <= end]
+    before = [d for d in inside if d.span[1] <= mention.start]
+    if before:
+        return before[-1].date
+    after = [d for d in inside if d.span[0] >= mention.end]
+    return after[0].date if after else None
+
+
+def _evidence(text: str, clause: tuple[int, int], time_spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The span of the clause a target came from, with a time clause that opens its sentence
+    (到2021年底，绿色出行分担率达到20%以上)."""
+    start, end = clause
+    if start >= 2 and text[start - 1] in "，,":
+        previous = _clause(text, start - 2)
+        words = text[previous[0] : previous[1]].strip()
+        spans_inside = [(a, b) for a, b in time_spans if previous[0] <= a and b <= previous[1]]
+        if (
+            spans_inside
+            and not _strip_spans(text[previous[0] : previous[1]], previous[0], spans_inside).strip()
+        ):
+            start = previous[0] if words else start
+    while start < end and text[start].isspace():
+        start += 1
+    marker = _LIST_MARKER.match(text, start, end)
+    if marker is not None and marker.end() < end:
+        start = marker.end()
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# --- public API --------------------------------------------------------------------------------
+
+
+def find_targets(text: str, *, year: int | None, rules: TargetRules | None = None) -> list[Target]:
+    """Every quantitative target in ``text``, in order, spans relative to ``text``.
+
+    ``year`` is the document's year, used to date deadlines that leave it out (年内, 6月底前).
+    """
+    c = _compiled(rules or target_rules())
+    deadlines = find_deadlines(text, year=year)
+    time_spans = [d.span for d in deadlines]
+    dated = [d for d in deadlines if d.kind in (DeadlineKind.DATE, DeadlineKind.RANGE) and d.date is not None]
+    masked = bytearray(len(text))  # 1 where a number is no target: a mask or a time expression
+    for start, end in [*c.masked(text), *time_spans]:
+        masked[start:end] = b"\x01" * (end - start)
+    constructions = c.licensed_by_construction(text)
+
+    found: list[tuple[_Mention, _Word | None, _Word | None, tuple[int, int]]] = []
+    for match in c.number.finditer(text):
+        mention = _read_mention(match, text, c)
+        if mention is None or masked.find(1, mention.start, mention.end) >= 0:
+            continue
+        clause = _clause(text, mention.start)
+        before = _before_comparator(text, clause[0], mention, c)
+        after = _after_comparator(text, mention, c)
+        if not _licensed(text, clause[0], mention, before is not None or after is not None, constructions, c):
+            continue
+        found.append((mention, before, after, clause))
+
+    targets: list[Target] = []
+    seen: set[tuple[Any, ...]] = set()
+    for i, (mention, before, after, clause) in enumerate(found):
+        after = after or _shared_after(text, found, i)
+        comparator = _comparator(before, after, mention)
+        previous = found[i - 1] if i else None
+        floor = previous[0].end if previous is not None and previous[3] == clause else 0
+        indicator = _indicator(text, clause[0], mention, before, time_spans, c, floor)
+        deadline = _governing_deadline(text, mention, dated)
+        key = (indicator, comparator, mention.value, mention.unit, deadline)
+        if indicator and key in seen:
+            continue  # the same commitment restated
+        seen.add(key)
+        span = _evidence(text, clause, time_spans)
+        targets.append(
+            Target(
+                text=text[span[0] : span[1]],
+                indicator=indicator,
+                comparator=comparator,
+                value=mention.value,
+                unit=mention.unit,
+                deadline=deadline,
+                span=span,
+            )
+        )
+    return targets
+
+
+def _shared_after(
+    text: str, found: list[tuple[_Mention, _Word | None, _Word | None, tuple[int, int]]], i: int
+) -> _Word | None:
+    """以上 written once after coordinated counts (10门课程20个班次以上) governs each of them."""
+    mention = found[i][0]
+    if i + 1 >= len(found):
+        return None
+    following, _, following_after, _ = found[i + 1]
+    between = text[mention.end : following.start]
+    if (
+        following_after is not None
+        and len(between) <= 6
+        and not regex.search(rf"[{_CLAUSE_BREAKS}、]", between)
+    ):
+        return following_after
+    return None

@@ -1,0 +1,257 @@
+"""targets: text → Target[].
+
+Table-driven: each case is a phrase as a plan office would write it, the document year, and the
+targets expected in order as (comparator, value, unit) plus, where meaningful, the indicator and
+the deadline; [] means the phrase commits to no number.  Then the examples of rules/targets.yaml
+and properties that hold for any text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govplan.models import Comparator
+from govplan.targets import TargetRules, check_example, find_targets, target_rules
+
+D = dt.date
+EQ, GE, GT, LE, LT = Comparator.EQ, Comparator.GE, Comparator.GT, Comparator.LE, Comparator.LT
+
+
+def t(comparator: Comparator, value: float, unit: str | None, **fields: Any) -> dict[str, Any]:
+    return {"comparator": comparator, "value": value, "unit": unit, **fields}
+
+
+# (id, text, document year, expected targets in order)
+CASES: list[tuple[str, str, int | None, list[dict[str, Any]]]] = [
+    # --- percentages and their comparators ---
+    (
+        "reach-or-more",
+        "到2025年，全市生活垃圾回收利用率达到35%以上",
+        2023,
+        [t(GE, 35, "%", indicator="全市生活垃圾回收利用率", deadline=D(2025, 12, 31))],
+    ),
+    ("not-below", "城市建成区绿化覆盖率不低于40%", 2023, [t(GE, 40, "%", indicator="城市建成区绿化覆盖率")]),
+    ("keep-at", "新能源公交车占比保持在80%", 2023, [t(EQ, 80, "%", indicator="新能源公交车占比")]),
+    (
+        "strive-reach",
+        "城市生活污水集中收集率力争达到70%",
+        2023,
+        [t(EQ, 70, "%", indicator="城市生活污水集中收集率")],
+    ),
+    ("within", "城市建成区黑臭水体比例控制在10%以内", 2023, [t(LE, 10, "%")]),
+    ("not-above", "管网漏损率不超过9%", 2023, [t(LE, 9, "%", indicator="管网漏损率")]),
+    ("below", "事故发生率低于0.5%", 2023, [t(LT, 0.5, "%")]),
+    ("full-width-percent", "生活垃圾分类覆盖率达到95％", 2023, [t(EQ, 95, "%")]),
+    ("drop-percent", "道路交通事故死亡人数下降5%", 2023, [t(EQ, 5, "%")]),
+    ("points-down", "万元GDP能耗降低3个百分点", 2023, [t(EQ, 3, "个百分点", indicator="万元GDP能耗")]),
+    ("points-up", "空气质量优良天数比例提高2个百分点", 2023, [t(EQ, 2, "个百分点")]),
+    ("points-or-more", "城镇登记失业率降低5个百分点以上", 2023, [t(GE, 5, "个百分点")]),
+    ("from-to", "污水处理率由60%提高到85%", 2023, [t(EQ, 85, "%", indicator="污水处理率")]),
+    ("percent-words", "城市污水处理率达到百分之九十", 2023, [t(EQ, 90, "%")]),
+    ("half", "半数以上社区建成垃圾分类示范点", 2023, [t(GE, 50, "%")]),
+    (
+        "itemised-percent",
+        "生活垃圾分类覆盖率达到95%，其中主城区达到100%",
+        2023,
+        [t(EQ, 95, "%"), t(EQ, 100, "%", indicator="主城区")],
+    ),
+    ("score", "市民满意度达到90分以上", 2023, [t(GE, 90, "分", indicator="市民满意度")]),
+    # --- counts with a commitment verb ---
+    (
+        "year-new-build",
+        "2024年新建公共停车泊位5000个",
+        2023,
+        [t(EQ, 5000, "个", indicator="新建公共停车泊位", deadline=D(2024, 12, 31))],
+    ),
+    (
+        "ten-thousand",
+        "年内新增城市绿地面积50万平方米",
+        2023,
+        [t(EQ, 500000, "平方米", deadline=D(2023, 12, 31))],
+    ),
+    ("two-counts", "改造老旧小区126个，惠及居民1.2万户", 2023, [t(EQ, 126, "个"), t(EQ, 12000, "户")]),
+    ("at-least", "新建充电桩不少于300个", 2023, [t(GE, 300, "个")]),
+    ("person-times", "培训城管执法人员500人次以上", 2023, [t(GE, 500, "人次")]),
+    (
+        "no-fewer-times",
+        "全年累计开展专项整治行动不少于12次",
+        2023,
+        [t(GE, 12, "次", deadline=D(2023, 12, 31))],
+    ),
+    ("more-than", "新增停车位超过2000个", 2023, [t(GT, 2000, "个")]),
+    ("places", "建设口袋公园20处", 2023, [t(EQ, 20, "处", indicator="建设口袋公园")]),
+    ("markets", "改造提升农贸市场8家", 2023, [t(EQ, 8, "家")]),
+    ("money-yi", "完成投资2.5亿元", 2023, [t(EQ, 250000000, "元")]),
+    ("money-wan", "安排专项资金800万元", 2023, [t(EQ, 8000000, "元")]),
+    ("kilometres", "新建城市道路12.5公里", 2023, [t(EQ, 12.5, "公里", indicator="新建城市道路")]),
+    ("more-than-yu", "栽植行道树3000余株", 2023, [t(GE, 3000, "株")]),
+    ("households", "完成1000户燃气管道改造", 2023, [t(EQ, 1000, "户")]),
+    ("lanes", "整治背街小巷46条", 2023, [t(EQ, 46, "条")]),
+    ("area-demolished", "拆除违法建设3.5万平方米", 2023, [t(EQ, 35000, "平方米")]),
+    ("reach-count", "全市公共自行车达到1万辆", 2023, [t(EQ, 10000, "辆", indicator="全市公共自行车")]),
+    ("about", "提供就业岗位200个左右", 2023, [t(EQ, 200, "个")]),
+    ("platforms", "建立1个市级平台和3个区级平台", 2023, [t(EQ, 1, "个"), t(EQ, 3, "个")]),
+    ("monthly-at-least", "每月开展检查不少于2次", 2023, [t(GE, 2, "次")]),
+    ("each-street", "每个街道至少配备2名协管员", 2023, [t(GE, 2, "名")]),
+    # --- numbers in words ---
+    ("two-stations", "新建两座垃圾转运站", 2023, [t(EQ, 2, "座", indicator="新建垃圾转运站")]),
+    ("five-blocks", "打造五个示范街区", 2023, [t(EQ, 5, "个")]),
+    ("ten-parks", "建设十个口袋公园", 2023, [t(EQ, 10, "个")]),
+    ("at-least-one", "至少建成一个示范社区", 2023, [t(GE, 1, "个")]),
+    ("hundred-twenty", "新增一百二十个停车位", 2023, [t(EQ, 120, "个")]),
+    # --- not targets ---
+    ("duration", "小修不超过24小时", 2023, []),
+    ("ages", "招收3—6岁幼儿", 2023, []),
+    ("investment", "项目总投资1.2亿元", 2023, []),
+    ("floor-area", "建筑面积2.3万平方米", 2023, []),
+    ("unit-price", "每户补贴2000元", 2023, []),
+    ("existing-base", "在现有15个停车场的基础上", 2023, []),
+    ("existing-stock", "全区现有公厕120座", 2023, []),
+    ("stock-of-district", "对全市320家加油站开展检查", 2023, []),
+    ("document-parts", "涉及5个方面、20项具体措施", 2023, []),
+    ("named-projects", "实施“六大工程”", 2023, []),
+    ("phone", "联系电话：0471-1234567", 2023, []),
+    ("doc-number", "按照〔2023〕5号文件要求", 2023, []),
+    ("ordinal", "第二批试点", 2023, []),
+    ("article", "形成一批可复制的经验和一套管理标准", 2023, []),
+    ("one-off", "实行一次性告知", 2023, []),
+    ("grade", "达到国家二级标准", 2023, []),
+    ("very", "这项工作十分重要", 2023, []),
+    ("hotline", "畅通12319服务热线", 2023, []),
+    ("heading", "3.加强组织领导", 2023, []),
+    ("year-range", "2—3年内完成", 2023, []),
+    ("dates", "2023年12月31日前完成", 2023, []),
+    ("contact", "各单位确定1名联络员", 2023, []),
+    ("pipe", "更换DN300管道", 2023, []),
+]
+
+
+def _check(found: list[Any], expected: list[dict[str, Any]]) -> None:
+    assert len(found) == len(expected), [(f.comparator.value, f.value, f.unit) for f in found]
+    for got, want in zip(found, expected, strict=True):
+        for field, value in want.items():
+            assert getattr(got, field) == value, (got.text, field)
+
+
+@pytest.mark.parametrize(("text", "year", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_find_targets(text: str, year: int | None, expected: list[dict[str, Any]]) -> None:
+    _check(find_targets(text, year=year), expected)
+
+
+def test_cases_are_enough_and_named_uniquely() -> None:
+    ids = [c[0] for c in CASES]
+    assert len(ids) == len(set(ids))
+    assert len(ids) >= 40
+
+
+def test_values_are_plain_numbers() -> None:
+    found = find_targets("完成投资3.935亿元，服务17.8万户", year=2023)
+    assert [(f.value, type(f.value)) for f in found] == [(393500000, int), (178000, int)]
+
+
+def test_span_is_the_clause_with_its_opening_time() -> None:
+    text = "提高公共交通出行比例。到2021年底,绿色出行分担率达到20%以上。"
+    [target] = find_targets(text, year=2021)
+    assert target.text == "到2021年底,绿色出行分担率达到20%以上"
+    assert text[target.span[0] : target.span[1]] == target.text
+
+
+def test_deadline_is_the_sentences() -> None:
+    text = "到2020年，完好率达到98%，占比达到70%。林荫路占比达到80%。"
+    assert [f.deadline for f in find_targets(text, year=2020)] == [D(2020, 12, 31), D(2020, 12, 31), None]
+
+
+def test_restated_target_once() -> None:
+    text = "鼓励企业连锁化经营,引入首店20家以上。3.鼓励企业拓展连锁化经营网点,引入首店20家以上,扩大覆盖面。"
+    assert len(find_targets(text, year=2023)) == 1
+
+
+def test_no_year_leaves_relative_deadlines_open() -> None:
+    [target] = find_targets("年内改造1050户", year=None)
+    assert (target.value, target.deadline) == (1050, None)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an itemised count does not inherit the noun of its total (其中海勃湾区9套 → 健身器材)",
+)
+def test_breakdown_indicator() -> None:
+    found = find_targets("购置安装20套健身器材，其中海勃湾区9套", year=2023)
+    assert found[1].indicator == "海勃湾区健身器材"
+
+
+@pytest.mark.xfail(
+    strict=True, reason="an elided indicator is not carried over (乡镇不低于60% → 乡镇道路机械化率)"
+)
+def test_elided_indicator() -> None:
+    found = find_targets("建成区道路机械化率不低于75%，乡镇不低于60%", year=2023)
+    assert found[1].indicator == "乡镇道路机械化率"
+
+
+@pytest.mark.xfail(strict=True, reason="multiplicative targets (翻一番) are not read")
+def test_doubling() -> None:
+    assert [(f.comparator, f.value) for f in find_targets("旅游收入翻一番", year=2023)] == [(EQ, 200)]
+
+
+# --- the rule file -----------------------------------------------------------------------------
+
+RULES = target_rules()
+
+
+@pytest.mark.parametrize(
+    "example", [ex for _, ex in RULES.all_examples()], ids=[w for w, _ in RULES.all_examples()]
+)
+def test_rule_examples(example: Any) -> None:
+    assert check_example(example, RULES) == []
+
+
+def test_rules_reject_bad_patterns() -> None:
+    data = RULES.model_dump(mode="json")
+    data["not_targets"]["patterns"] = ["{num}("]
+    with pytest.raises(ValueError, match="bad pattern"):
+        TargetRules.model_validate(data)
+
+
+def test_rules_reject_unknown_comparator() -> None:
+    data = RULES.model_dump(mode="json")
+    data["comparators"]["before"]["至多"] = "=<"
+    with pytest.raises(ValueError, match="comparators"):
+        TargetRules.model_validate(data)
+
+
+def test_rules_extend() -> None:
+    """A rule file is data: a new measure word works without touching code."""
+    data = RULES.model_dump(mode="json")
+    data["units"]["measures"] = [*data["units"]["measures"], "艘"]
+    custom = TargetRules.model_validate(data)
+    assert [f.unit for f in find_targets("新增保洁船3艘", year=2023, rules=custom)] == ["艘"]
+    assert find_targets("新增保洁船3艘", year=2023) == []
+
+
+# --- properties --------------------------------------------------------------------------------
+
+_ALPHABET = st.sampled_from(
+    list(
+        "0123456789.,一二两三四五六七八九十百万亿%％个家座套户人次元年月底前内以上下不低于达到超过突破完成新建每现有在的基础上其中，。、；《》“”—"
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.one_of(st.text(_ALPHABET, max_size=40), st.text(max_size=40)),
+    year=st.one_of(st.none(), st.integers(1990, 2060)),
+)
+def test_any_text_gives_grounded_targets(text: str, year: int | None) -> None:
+    previous = 0
+    for target in find_targets(text, year=year):
+        start, end = target.span
+        assert previous <= start < end <= len(text)
+        assert text[start:end] == target.text
+        assert isinstance(target.value, int | float) and target.value >= 0
+        previous = start
