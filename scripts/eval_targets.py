@@ -17,11 +17,12 @@ import datetime as dt
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from govplan.deadlines import find_deadlines
-from govplan.models import DeadlineKind
+from govplan.models import DeadlineKind, Target
 from govplan.targets import find_targets
 
 SHARED = Path("/work/shared")
@@ -40,6 +41,28 @@ def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def _agreement(gold: list[dict[str, Any]], found: list[Target]) -> list[tuple[str, int, int]]:
+    """(field, agreeing, paired) for comparator and deadline over the targets paired in order
+    by (value, unit)."""
+    left = list(found)
+    pairs = []
+    for want in gold:
+        key = _pair(want["value"], want.get("unit"))
+        got = next((t for t in left if _pair(t.value, t.unit) == key), None)
+        if got is not None:
+            left.remove(got)
+            pairs.append((want, got))
+    comparators = sum(str(want["comparator"]) == got.comparator.value for want, got in pairs)
+    deadlines = sum(_as_date(want.get("deadline")) == got.deadline for want, got in pairs)
+    return [("comparator", comparators, len(pairs)), ("deadline", deadlines, len(pairs))]
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         tp = sum((want & got).values())
         fp, fn = sum(got.values()) - tp, sum(want.values()) - tp
         totals.update(tp=tp, fp=fp, fn=fn)
+        for field, agree, paired in _agreement(gold.get("targets") or [], found):
+            totals.update({f"{field}_agree": agree, f"{field}_paired": paired})
         p, r, f = _f1(tp, fp, fn)
         print(
             f"{gold['document']:28} {sum(want.values()):5} {sum(got.values()):5} {tp:4} {p:6.3f} {r:6.3f} {f:6.3f}"
@@ -96,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'all':28} {totals['tp'] + totals['fn']:5} {totals['tp'] + totals['fp']:5} {totals['tp']:4} {p:6.3f} {r:6.3f} {f:6.3f}"
     )
+    for field in ("comparator", "deadline"):
+        print(f"{field} agrees on matched targets: {totals[f'{field}_agree']}/{totals[f'{field}_paired']}")
     print(f"gold task deadlines not read in their document: {len(deadline_misses)}")
     for miss in deadline_misses:
         print(f"    {miss}")

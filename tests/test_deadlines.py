@@ -94,6 +94,8 @@ CASES: list[tuple[str, str, int | None, list[dict[str, Any]]]] = [
         [expect("2026年", kind=DATE, date=D(2026, 12, 31))],
     ),
     ("bare-year-verb", "2024年完成改造任务", 2023, [expect("2024年", kind=DATE, date=D(2024, 12, 31))]),
+    ("bare-year-cell", "2022\t完成改造", 2023, []),
+    ("bare-year-tab", "2022年\t完成改造", 2023, [expect("2022年", kind=DATE, date=D(2022, 12, 31))]),
     (
         "bare-year-scope",
         "；2024年全市新增停车位5000个",
@@ -153,6 +155,12 @@ CASES: list[tuple[str, str, int | None, list[dict[str, Any]]]] = [
     ("cn-circle-glyph", "二○二三年九月", 2023, [expect(kind=DATE, date=D(2023, 9, 30))]),
     ("cn-zero-char", "二零二二年十一月二十日", 2023, [expect(kind=DATE, date=D(2022, 11, 20))]),
     # --- numeric forms ---
+    (
+        "full-width",
+        "２０２３年６月３０日前",
+        2023,
+        [expect("２０２３年６月３０日前", kind=DATE, date=D(2023, 6, 30))],
+    ),
     ("iso", "2024-03-31", 2023, [expect(kind=DATE, date=D(2024, 3, 31))]),
     ("slashes", "2024/6/30", 2023, [expect(kind=DATE, date=D(2024, 6, 30))]),
     ("dots-by", "截至2024.12.31", 2023, [expect("截至2024.12.31", kind=DATE, date=D(2024, 12, 31))]),
@@ -241,6 +249,7 @@ CASES: list[tuple[str, str, int | None, list[dict[str, Any]]]] = [
     ("by-month", "按月调度", 2023, [expect("按月", kind=RECURRING)]),
     ("half-yearly", "每半年开展一次", 2023, [expect("每半年", kind=RECURRING)]),
     ("every-workday", "每个工作日", 2023, [expect(kind=RECURRING)]),
+    ("quarter-first-month", "请于每季度首月5日前报送", 2023, [expect("每季度首月5日前", kind=RECURRING)]),
     # --- open-ended ---
     ("open-keep", "长期坚持", 2023, [expect(kind=OPEN, date=None)]),
     ("open-push", "持续推进", 2023, [expect(kind=OPEN)]),
@@ -359,8 +368,22 @@ def test_document_number_day_is_not_a_day() -> None:
         ("2023年", 2022, DATE, D(2023, 12, 31)),
         ("长期坚持", 2023, OPEN, None),
         ("6月底前完成方案，12月底前完成改造", 2023, DATE, D(2023, 12, 31)),
+        ("2022.6", 2022, DATE, D(2022, 6, 30)),
+        ("２０２２．９", 2022, DATE, D(2022, 9, 30)),
+        ("2022年12月底\t", 2022, DATE, D(2022, 12, 31)),
     ],
-    ids=["year-end", "month", "month-end", "bare-digits", "bare-year", "open", "latest-of-two"],
+    ids=[
+        "year-end",
+        "month",
+        "month-end",
+        "bare-digits",
+        "bare-year",
+        "open",
+        "latest-of-two",
+        "dotted-month",
+        "full-width-month",
+        "cell",
+    ],
 )
 def test_parse_deadline(cell: str, year: int, kind: DeadlineKind, date: dt.date | None) -> None:
     deadline = parse_deadline(cell, year=year)

@@ -60,6 +60,7 @@ CASES: list[tuple[str, str, int | None, list[dict[str, Any]]]] = [
         2023,
         [t(EQ, 95, "%"), t(EQ, 100, "%", indicator="主城区")],
     ),
+    ("full-width", "覆盖率达到８０％", 2023, [t(EQ, 80, "%", indicator="覆盖率")]),
     ("score", "市民满意度达到90分以上", 2023, [t(GE, 90, "分", indicator="市民满意度")]),
     # --- counts with a commitment verb ---
     (
@@ -98,6 +99,12 @@ CASES: list[tuple[str, str, int | None, list[dict[str, Any]]]] = [
     ("platforms", "建立1个市级平台和3个区级平台", 2023, [t(EQ, 1, "个"), t(EQ, 3, "个")]),
     ("monthly-at-least", "每月开展检查不少于2次", 2023, [t(GE, 2, "次")]),
     ("each-street", "每个街道至少配备2名协管员", 2023, [t(GE, 2, "名")]),
+    (
+        "table-row",
+        "3\t治理城市内涝\t消除易涝积水点12处。\t市城管局\t汛期前",
+        2023,
+        [t(EQ, 12, "处", indicator="消除易涝积水点")],
+    ),
     # --- numbers in words ---
     ("two-stations", "新建两座垃圾转运站", 2023, [t(EQ, 2, "座", indicator="新建垃圾转运站")]),
     ("five-blocks", "打造五个示范街区", 2023, [t(EQ, 5, "个")]),
@@ -128,6 +135,9 @@ CASES: list[tuple[str, str, int | None, list[dict[str, Any]]]] = [
     ("dates", "2023年12月31日前完成", 2023, []),
     ("contact", "各单位确定1名联络员", 2023, []),
     ("pipe", "更换DN300管道", 2023, []),
+    ("done-already", "截至目前已完成改造老旧小区98个", 2023, []),
+    ("involved", "涉及居民8000余户", 2023, []),
+    ("existing-roads", "全市现有城市道路1200公里、桥梁86座", 2023, []),
 ]
 
 
@@ -191,6 +201,13 @@ def test_breakdown_indicator() -> None:
 def test_elided_indicator() -> None:
     found = find_targets("建成区道路机械化率不低于75%，乡镇不低于60%", year=2023)
     assert found[1].indicator == "乡镇道路机械化率"
+
+
+@pytest.mark.xfail(
+    strict=True, reason="a past achievement dated by a bare year (2021年共完成…) reads as a commitment"
+)
+def test_past_achievement() -> None:
+    assert find_targets("2021年全市共完成改造老旧小区98个。", year=2022) == []
 
 
 @pytest.mark.xfail(strict=True, reason="multiplicative targets (翻一番) are not read")

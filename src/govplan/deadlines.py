@@ -72,7 +72,7 @@ class Affixes(_Group):
 
 class Years(_Group):
     relative: dict[str, int]
-    end_words: list[str]
+    end_words: dict[str, int]  # word closing a year -> first month of the period it names
     alone_end_words: list[str]
     bare_year_followers: list[str]
     bare_year_scope_followers: list[str]
@@ -209,6 +209,8 @@ _DAY = (
 )
 _COUNT = r"(?:\d+(?:\.\d+)?|[半两一二三四五六七八九十百]+)"
 _ZERO_GLYPHS = str.maketrans({"○": "〇", "Ｏ": "〇"})  # look-alike glyphs of 〇 that cn2an does not read
+# Full-width digits and separators read as ASCII; one character for one, so spans stay valid.
+HALF_WIDTH = str.maketrans("０１２３４５６７８９．／－：％", "0123456789./-:%")
 
 
 def _number(text: str) -> int:
@@ -298,6 +300,7 @@ class _Compiled:
         self.rules = rules
         a, y = rules.affixes, rules.years
         self.relative = dict(y.relative)
+        self.year_end_words = dict(y.end_words)
         self.year_parts = dict(rules.year_parts.parts)
         self.month_parts = dict(rules.month_parts.parts)
         self.festivals = {w: dt.date.fromisoformat(f"2000-{md}") for w, md in rules.festivals.days.items()}
@@ -307,127 +310,113 @@ class _Compiled:
         self.whole_plan_words = set(rules.five_year_plans.whole_words)
         self.needing_within = set(rules.durations.units_needing_within)
         self.negatives = [regex.compile(p) for p in rules.negatives.patterns]
+        # Every expression starts with a digit, a numeral or a word of the vocabulary: testing the
+        # first character before trying a pattern makes the scan about ten times faster.
+        guard = "(?=[" + "".join(regex.escape(ch) for ch in sorted(self._first_characters())) + "])"
+        self.recognisers = [
+            (regex.compile(guard + pattern), handler) for pattern, handler in self._patterns()
+        ]
+        self.bare_year_followers = regex.compile(
+            rf"[ \t]*(?:$|[，,、：:；;。！？!?\n\t]|{_alt(y.bare_year_followers)})"
+        )
+        self.bare_year_scope = regex.compile(rf"\s*{_alt(y.bare_year_scope_followers)}")
 
+    def _first_characters(self) -> set[str]:
+        r = self.rules
+        first = set('0123456789〇零○Ｏ一二两三四五六七八九十半“"「『')
+        for words in (
+            r.affixes.by_prefixes,
+            r.affixes.start_prefixes,
+            r.years.relative,
+            r.years.alone_end_words,
+            r.year_parts.parts,
+            r.year_parts.quarter_prefixes,
+            r.recurring.prefixes,
+            r.recurring.words,
+            r.open_ended.words,
+            r.festivals.days,
+        ):
+            first.update(word[0] for word in words)
+        return first
+
+    def _patterns(self) -> list[tuple[str, Handler]]:
+        """(pattern, handler) of every recogniser; the handler reads what the pattern matched."""
+        r = self.rules
+        a, y, plan, recurring, durations = r.affixes, r.years, r.five_year_plans, r.recurring, r.durations
         pre = rf"(?P<pre>{_alt([*a.by_prefixes, *a.start_prefixes])})?"
         suf = rf"(?P<suf>{_alt([*a.before_suffixes, *a.start_suffixes, *a.past_suffixes])}(?!后))?"
         year = rf"(?<![\d.])(?P<y>{_YEAR})\s*年"
         rel = rf"(?P<rel>{_alt(y.relative)})"
         year_or_rel = rf"(?:{year}\s*|{rel})"
         no_numeral_before = r"(?<![\d.〇零一二两三四五六七八九十半])"
-
-        quarter = rf"(?:{_alt(rules.year_parts.quarter_prefixes)})?(?P<q>[一二三四1-4]){regex.escape(rules.year_parts.quarter_word)}"
+        quarter = rf"(?:{_alt(r.year_parts.quarter_prefixes)})?(?P<q>[一二三四1-4]){regex.escape(r.year_parts.quarter_word)}"
         conn = rf"\s*(?:{_alt(a.range_connectors)})\s*"
         day_or_part = rf"(?:(?P<d>{_DAY})\s*[日号]|(?P<mp>{_alt(self.month_parts)}))"
-        plan = rules.five_year_plans
-        recurring = rules.recurring
-        durations = rules.durations
-
-        recognisers: list[tuple[str, Handler]] = [
+        return [
             # 2023年6月30日, 6月底前, 今年6月, 自7月开始
             (
-                (
-                    rf"{pre}(?:{year_or_rel}|(?<![\d.〇零一二三四五六七八九十]))(?P<m>{_MONTH})\s*月(?:份)?{day_or_part}?{suf}"
-                ),
+                rf"{pre}(?:{year_or_rel}|(?<![\d.〇零一二三四五六七八九十]))(?P<m>{_MONTH})\s*月(?:份)?{day_or_part}?{suf}",
                 self._month_point,
             ),
             # 2023年底, 2023年年底前, 年底前, 今年, 年内
             (
-                (
-                    rf"{pre}(?:{year}\s*(?P<part>{_alt(y.end_words)})|(?P<rel>{_alt(y.relative)})\s*(?P<part2>{_alt([*y.end_words, *y.alone_end_words])})?|{no_numeral_before}(?P<alone>{_alt(y.alone_end_words)})){suf}"
-                ),
+                rf"{pre}(?:{year}\s*(?P<part>{_alt(y.end_words)})|{rel}\s*(?P<part2>{_alt([*y.end_words, *y.alone_end_words])})?"
+                rf"|{no_numeral_before}(?P<alone>{_alt(y.alone_end_words)})){suf}",
                 self._year_end,
             ),
             # 上半年, 2023年第三季度, 三季度末, 今年冬季
             (
-                (
-                    rf"{pre}(?:{year_or_rel}|{no_numeral_before})(?:(?P<yp>{_alt(self.year_parts)})|{quarter})(?:{_alt(rules.year_parts.end_words)})?{suf}"
-                ),
+                rf"{pre}(?:{year_or_rel}|{no_numeral_before})(?:(?P<yp>{_alt(self.year_parts)})|{quarter})"
+                rf"(?:{_alt(r.year_parts.end_words)})?{suf}",
                 self._year_part,
             ),
             # 到2020年, 2020年，完成…
             (rf"{pre}{year}{suf}", self._bare_year),
             # 2018-2020年, 2021年至2023年6月
             (
-                (
-                    rf"{pre}(?<![\d.])(?P<y>{_YEAR})\s*年?{conn}(?P<y2>{_YEAR})\s*年(?:\s*(?P<m2>{_MONTH})\s*月)?(?:{_alt(y.end_words)})?(?:{_alt(a.range_tails)})?"
-                ),
+                rf"{pre}(?<![\d.])(?P<y>{_YEAR})\s*年?{conn}(?P<y2>{_YEAR})\s*年(?:\s*(?P<m2>{_MONTH})\s*月)?"
+                rf"(?:{_alt(y.end_words)})?(?:{_alt(a.range_tails)})?",
                 self._year_range,
             ),
-            # 2019年6月至2020年9月, 3月至6月, 2023年3月1日至31日, 2023年3—6月
+            # 2019年6月至2020年9月, 3月至6月, 2023年3月1日至31日, 2023年3—6月, 11月至次年3月
             (
-                (
-                    rf"{pre}(?:(?<![\d.])(?P<y>{_YEAR})\s*年\s*)?(?<![\d.])(?P<m>{_MONTH})\s*(?P<mu>月)?(?:份)?\s*(?:(?P<d>{_DAY})\s*[日号])?\s*"
-                    rf"{conn}(?:(?P<y2>{_YEAR})\s*年\s*|(?P<rel2>{_alt(y.relative)}))?(?:(?P<m2>{_MONTH})\s*月(?:份)?\s*)?(?:(?P<d2>{_DAY})\s*[日号])?(?P<mp2>{_alt(self.month_parts)})?"
-                    rf"(?:{_alt(a.range_tails)}|{_alt(a.before_suffixes)})?"
-                ),
+                rf"{pre}(?:(?<![\d.])(?P<y>{_YEAR})\s*年\s*)?(?<![\d.])(?P<m>{_MONTH})\s*(?P<mu>月)?(?:份)?\s*(?:(?P<d>{_DAY})\s*[日号])?\s*"
+                rf"{conn}(?:(?P<y2>{_YEAR})\s*年\s*|(?P<rel2>{_alt(y.relative)}))?(?:(?P<m2>{_MONTH})\s*月(?:份)?\s*)?"
+                rf"(?:(?P<d2>{_DAY})\s*[日号])?(?P<mp2>{_alt(self.month_parts)})?(?:{_alt(a.range_tails)}|{_alt(a.before_suffixes)})?",
                 self._range,
             ),
             # 2023.6.30, 2023-06-30, 2023/6/30
             (
-                (
-                    rf"{pre}(?<![\d.])(?P<y>(?:19|20)\d{{2}})(?P<sep>[./\-／])(?P<m>1[0-2]|0?[1-9])(?P=sep)(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)(?!\.\d){suf}"
-                ),
+                rf"{pre}(?<![\d.])(?P<y>(?:19|20)\d{{2}})(?P<sep>[./\-／])(?P<m>1[0-2]|0?[1-9])(?P=sep)(?P<d>3[01]|[12]\d|0?[1-9])"
+                rf"(?!\d)(?!\.\d){suf}",
                 self._numeric,
             ),
             # “十四五”期间, 十四五末
             (
-                (
-                    rf"{pre}[“\"「『]?十(?P<k>[一二三四五六七八九])五[”\"」』]?(?:规划)?(?P<part>{_alt([*plan.whole_words, *plan.end_words])}){suf}"
-                ),
+                rf"{pre}[“\"「『]?十(?P<k>[一二三四五六七八九])五[”\"」』]?(?:规划)?(?P<part>{_alt([*plan.whole_words, *plan.end_words])}){suf}",
                 self._five_year_plan,
             ),
             # 每月28日前, 每季度, 每两周, 按月
             (
-                (
-                    rf"(?:{_alt(recurring.prefixes)}(?:[两二三四五六七八九十]|\d+)?个?{_alt(recurring.periods)}"
-                    rf"(?:(?:第[一二三四1-4]个月)?的?(?:{_MONTH}\s*月(?:份)?)?(?:{_DAY}\s*[日号]|月?{_alt(self.month_parts)})?(?:{_alt(a.before_suffixes)})?)?"
-                    rf"|{_alt(recurring.words)})"
-                ),
+                rf"(?:{_alt(recurring.prefixes)}(?:[两二三四五六七八九十]|\d+)?个?{_alt(recurring.periods)}"
+                rf"(?:(?:第[一二三四1-4]个月|首月|末月)?的?(?:{_MONTH}\s*月(?:份)?)?(?:{_DAY}\s*[日号]|月?{_alt(self.month_parts)})?"
+                rf"(?:{_alt(a.before_suffixes)})?)?|{_alt(recurring.words)})",
                 self._recurring,
             ),
-            # 30分钟内, 1.5个工作日, 24小时, 3年内
+            # 30分钟内, 1.5个工作日, 24小时, 3年内 (never 第三天, 上半年)
             (
-                (
-                    rf"(?<![\d.第〇零一二两三四五六七八九十百上下])(?P<n>{_COUNT})\s*(?P<u>{_alt(durations.units)})(?!年)(?P<w>{_alt(durations.within)})?"
-                ),
+                rf"(?<![\d.第〇零一二两三四五六七八九十百上下])(?P<n>{_COUNT})\s*(?P<u>{_alt(durations.units)})(?!年)"
+                rf"(?P<w>{_alt(durations.within)})?",
                 self._duration,
             ),
             # 长期坚持, 持续推进, 常态化
+            (rf"{_alt(r.open_ended.words)}(?!{_alt(r.open_ended.not_followed_by)})", self._open),
+            # 国庆节前 (never 国庆前后)
             (
-                regex.compile(rf"{_alt(rules.open_ended.words)}(?!{_alt(rules.open_ended.not_followed_by)})"),
-                self._open,
-            ),
-            # 国庆节前
-            (
-                (
-                    rf"{pre}(?:{year}\s*)?[“\"]?(?P<f>{_alt(self.festivals)})[”\"]?(?:节)?(?P<suf>{_alt(a.before_suffixes)})(?!后)"
-                ),
+                rf"{pre}(?:{year}\s*)?[“\"]?(?P<f>{_alt(self.festivals)})[”\"]?(?:节)?(?P<suf>{_alt(a.before_suffixes)})(?!后)",
                 self._festival,
             ),
         ]
-        # Every expression starts with a digit, a numeral or a word of the vocabulary: testing the
-        # first character before trying a pattern makes the scan about ten times faster.
-        first_chars = set('0123456789〇零○Ｏ一二两三四五六七八九十半“"「『')
-        for words in (
-            a.by_prefixes,
-            a.start_prefixes,
-            y.relative,
-            y.alone_end_words,
-            self.year_parts,
-            rules.year_parts.quarter_prefixes,
-            recurring.prefixes,
-            recurring.words,
-            rules.open_ended.words,
-            self.festivals,
-        ):
-            first_chars.update(word[0] for word in words)
-        guard = "(?=[" + "".join(regex.escape(ch) for ch in sorted(first_chars)) + "])"
-        self.recognisers = [(regex.compile(guard + pattern), handler) for pattern, handler in recognisers]
-        self.bare_year_followers = regex.compile(
-            rf"\s*(?:$|[，,、：:；;。！？!?\n]|{_alt(y.bare_year_followers)})"
-        )
-        self.bare_year_scope = regex.compile(rf"\s*{_alt(y.bare_year_scope_followers)}")
-        self.by_prefixes = set(a.by_prefixes)
 
     # -- period helpers -------------------------------------------------------------------------
 
@@ -477,7 +466,7 @@ class _Compiled:
         if year.value is None:
             return self._finish(match, DeadlineKind.DATE, None, None, True, doc_year)
         closing = match.group("part") or match.group("part2") or match.group("alone")
-        first_month = 12 if closing and closing not in ("内",) else 1
+        first_month = self.year_end_words.get(closing, 12) if closing else 1  # 年内/今年: the whole year
         return self._finish(
             match,
             DeadlineKind.DATE,
@@ -514,8 +503,10 @@ class _Compiled:
         end = match.end()
         if self.bare_year_followers.match(text, end):
             return True
-        before = text[: match.start()].rstrip(" \t")
-        opens_clause = not before or before[-1] in "，,。；;：:、（(\n"
+        start = match.start()
+        while start and text[start - 1] in " \t":
+            start -= 1
+        opens_clause = not start or text[start - 1] in "，,。；;：:、（(\n\t"
         return opens_clause and bool(self.bare_year_scope.match(text, end))
 
     def _year_range(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
@@ -640,6 +631,7 @@ def deadline_rules() -> DeadlineRules:
 def _scan(text: str, year: int | None, rules: DeadlineRules | None) -> list[_Hit]:
     """Every time expression of ``text``: longest first, never overlapping, then in order."""
     c = _compiled(rules or deadline_rules())
+    text = text.translate(HALF_WIDTH)
     masked = bytearray(len(text))  # 1 where a negative pattern matched
     for start, end in c.masked(text):
         masked[start:end] = b"\x01" * (end - start)
@@ -670,15 +662,21 @@ def find_deadlines(text: str, *, year: int | None, rules: DeadlineRules | None =
 def parse_deadline(expr: str, *, year: int | None, rules: DeadlineRules | None = None) -> Deadline | None:
     """The deadline one whole string states (a 完成时限 cell: 2023年底, 6月底前, 长期坚持).
 
-    A lone 4-digit year (2023) is that year's end.  Where the string holds several expressions
+    A lone year (2023) is that year's end, a lone 2023.6 that month's.  Where the string holds several expressions
     (6月底前完成方案，12月底前完成改造) the latest dated one is the deadline; with none dated,
     the first expression.  None when the string holds no time expression.
     """
     stripped = expr.strip()
-    if regex.fullmatch(r"(?:19|20)\d{2}", stripped):
+    bare = regex.fullmatch(
+        r"((?:19|20)\d{2})(?:\s*[./\-]\s*(1[0-2]|0?[1-9]))?", stripped.translate(HALF_WIDTH)
+    )
+    if bare:  # a cell holding only 2023 or 2023.12: numbers that elsewhere could be anything
         offset = expr.index(stripped)
-        end = dt.date(int(stripped), 12, 31)
-        return Deadline(text=stripped, date=end, kind=DeadlineKind.DATE, span=(offset, offset + 4))
+        year_written, month = int(bare.group(1)), int(bare.group(2) or 12)
+        end = _month_date(year_written, month, 31)
+        return Deadline(
+            text=stripped, date=end, kind=DeadlineKind.DATE, span=(offset, offset + len(stripped))
+        )
     found = find_deadlines(expr, year=year, rules=rules)
     dated = [d for d in found if d.date is not None]
     if dated:

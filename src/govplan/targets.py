@@ -33,7 +33,7 @@ import cn2an
 import regex
 from pydantic import field_validator
 
-from .deadlines import find_deadlines
+from .deadlines import HALF_WIDTH, DeadlineRules, find_deadlines
 from .models import Comparator, Deadline, DeadlineKind, Target
 from .ruleset import RuleFile, compiled, default_rules
 
@@ -169,8 +169,11 @@ def check_example(example: TargetExample, rules: TargetRules | None = None) -> l
 
 _NUM = r"(?:\d+(?:,\d{3})*(?:\.\d+)?|[一二两三四五六七八九十][一二两三四五六七八九十百千零〇]*)\s*[万亿]?\s*[余多]?"
 _WORD_NUMERAL = r"[一二两三四五六七八九十][一二两三四五六七八九十百千零〇]*"
-_CLAUSE_BREAKS = "，,；;。！？!?：:\n"
-_SENTENCE_BREAKS = "；;。！？!?\n"
+_CLAUSE_BREAKS = "，,；;。！？!?：:\n\t"  # a tab parts the cells of a table row
+_DIGIT = regex.compile(r"\d")
+_HEAD_WINDOW = 80  # characters before a number searched for its verb or subject; clauses are shorter
+_BREAK_OR_LIST = regex.compile(r"[，,；;。！？!?：:\n\t、]")
+_SENTENCE_BREAKS = "；;。！？!?\n\t"
 _LIST_MARKER = regex.compile(
     r"^(?:\s|\d{1,2}[.．、](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,2}是|[①-⑳])+"
 )
@@ -227,7 +230,8 @@ class _Compiled:
         self.trailing_fillers = regex.compile(rf"(?:{_alt(ind.trailing_fillers)}|[\s，,、：:（(])+$")
         self.max_chars = ind.max_chars
         self.indicator_drops = [regex.compile(_expand(p, u.measures)) for p in ind.drop_patterns]
-        self.noun_after = regex.compile(r"[^\d，,；;。！？!?：:\n、（(的]{1,14}")
+        self.noun_after = regex.compile(r"[^\d，,；;。！？!?：:\n\t、（(的]{1,14}")
+        self.noun_end = regex.compile(rf"{_alt(c.after)}|[《“”》]")
 
     def masked(self, text: str) -> list[tuple[int, int]]:
         return [m.span() for p in self.not_targets for m in p.finditer(text) if m.end() > m.start()]
@@ -257,7 +261,6 @@ class _Mention:
     value: int | float
     unit: str | None
     approx: Comparator | None
-    is_word_numeral: bool
     is_article: bool  # 一 written as a word
 
     @property
@@ -277,11 +280,9 @@ def _read_mention(match: Any, text: str, c: _Compiled) -> _Mention | None:
     """The number ``match`` found, or None when it is no quantity (no unit, an ordinal…)."""
     start, end = match.span()
     if match.group("frac"):
-        return _Mention(
-            start, end, _plain(Decimal(str(c.fractions[match.group("frac")]))), "%", None, False, False
-        )
+        return _Mention(start, end, _plain(Decimal(str(c.fractions[match.group("frac")]))), "%", None, False)
     if match.group("pw"):
-        return _Mention(start, end, _plain(_word_or_digits(match.group("pnum"))), "%", None, False, False)
+        return _Mention(start, end, _plain(_word_or_digits(match.group("pnum"))), "%", None, False)
     word = match.group("word")
     before = text[start - 1] if start else ""
     if before == "第" or (word and before in c.blockers):
@@ -304,7 +305,7 @@ def _read_mention(match: Any, text: str, c: _Compiled) -> _Mention | None:
     # the span ends after the unit the number carries (or after the number, for an implicit unit)
     if match.group("unit") is None:
         end = match.end("mult")
-    return _Mention(start, end, _plain(value), unit, approx, bool(word), bool(word) and word in c.articles)
+    return _Mention(start, end, _plain(value), unit, approx, bool(word) and word in c.articles)
 
 
 def _word_or_digits(number: str) -> Decimal:
@@ -332,15 +333,26 @@ def _implicit_unit(text: str, end: int, c: _Compiled) -> str | None:
 # --- clauses, comparators, licensing -----------------------------------------------------------
 
 
-def _clause(text: str, pos: int, breaks: str = _CLAUSE_BREAKS) -> tuple[int, int]:
-    """[start, end) of the clause (or sentence) around ``pos``."""
-    start = pos
-    while start > 0 and text[start - 1] not in breaks:
-        start -= 1
-    end = pos
-    while end < len(text) and text[end] not in breaks:
-        end += 1
-    return start, end
+class _Layout:
+    """Where the clauses and sentences of a text break, to find the one around a position fast."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        self.clause_breaks = [i for i, ch in enumerate(text) if ch in _CLAUSE_BREAKS]
+        self.sentence_breaks = [i for i in self.clause_breaks if text[i] in _SENTENCE_BREAKS]
+
+    def clause(self, pos: int) -> tuple[int, int]:
+        """[start, end) of the clause around ``pos``."""
+        return self._around(self.clause_breaks, pos)
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        return self._around(self.sentence_breaks, pos)
+
+    def _around(self, breaks: list[int], pos: int) -> tuple[int, int]:
+        i = bisect.bisect_left(breaks, pos)
+        start = breaks[i - 1] + 1 if i else 0
+        end = breaks[i] if i < len(breaks) else self.length
+        return start, end
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +369,7 @@ def _before_comparator(text: str, clause_start: int, mention: _Mention, c: _Comp
     for match in c.before_words.finditer(text, clause_start, mention.start):
         gap = text[match.end() : mention.start]
         allowed = c.before_gap if len(match.group()) > 1 else 0
-        if len(gap) <= allowed and not regex.search(r"\d", gap):
+        if len(gap) <= allowed and not _DIGIT.search(gap):
             nearest = _Word(match.start(), match.end(), c.before[match.group()], match.group())
     return nearest
 
@@ -460,17 +472,24 @@ def _indicator(
     verb = c.verbs.search(head)
     if verb is not None:
         head = head[verb.start() :]
+    return _tidy(head + _noun_after(text, mention, c), c) or None
+
+
+def _noun_after(text: str, mention: _Mention, c: _Compiled) -> str:
+    """The noun the count is of (60个社区商业网点 → 社区商业网点): up to punctuation, 的, a
+    comparator word or a quotation mark; a 《title》 right after the unit is kept whole."""
     noun = c.noun_after.match(text, mention.end)
-    tail = ""
-    if noun is not None:
-        tail = regex.split(_alt(c.after) + r"|[《“”》]", noun.group())[0] if mention.unit else ""
-        tail = noun.group() if text[mention.end : mention.end + 1] == "《" else tail
-    return _tidy(head + tail, c) or None
+    if noun is None:
+        return ""
+    if noun.group().startswith("《"):
+        return noun.group()
+    end = c.noun_end.search(noun.group())
+    return noun.group()[: end.start()] if end else noun.group()
 
 
-def _governing_deadline(text: str, mention: _Mention, dated: list[Deadline]) -> dt.date | None:
+def _governing_deadline(layout: _Layout, mention: _Mention, dated: list[Deadline]) -> dt.date | None:
     """The nearest dated deadline before the number in its sentence, else the first after it."""
-    start, end = _clause(text, mention.start, _SENTENCE_BREAKS)
+    start, end = layout.sentence(mention.start)
     first = bisect.bisect_left(dated, start, key=lambda d: d.span[0])
     last = bisect.bisect_left(dated, end, key=lambda d: d.span[0])
     inside = [d for d in dated[first:last] if d.span[1] <= end]
@@ -481,12 +500,14 @@ def _governing_deadline(text: str, mention: _Mention, dated: list[Deadline]) -> 
     return after[0].date if after else None
 
 
-def _evidence(text: str, clause: tuple[int, int], time_spans: list[tuple[int, int]]) -> tuple[int, int]:
+def _evidence(
+    text: str, layout: _Layout, clause: tuple[int, int], time_spans: list[tuple[int, int]]
+) -> tuple[int, int]:
     """The span of the clause a target came from, with a time clause that opens its sentence
     (到2021年底，绿色出行分担率达到20%以上)."""
     start, end = clause
     if start >= 2 and text[start - 1] in "，,":
-        previous = _clause(text, start - 2)
+        previous = layout.clause(start - 2)
         words = text[previous[0] : previous[1]].strip()
         spans_inside = [(a, b) for a, b in time_spans if previous[0] <= a and b <= previous[1]]
         if (
@@ -507,49 +528,73 @@ def _evidence(text: str, clause: tuple[int, int], time_spans: list[tuple[int, in
 # --- public API --------------------------------------------------------------------------------
 
 
-def find_targets(text: str, *, year: int | None, rules: TargetRules | None = None) -> list[Target]:
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A count that passed the licensing test, with the words that compare it and its clause."""
+
+    mention: _Mention
+    before: _Word | None
+    after: _Word | None
+    clause: tuple[int, int]
+    head_start: int  # where the words governing the count may start: its clause, at most _HEAD_WINDOW back
+
+
+def find_targets(
+    text: str,
+    *,
+    year: int | None,
+    rules: TargetRules | None = None,
+    deadline_rules: DeadlineRules | None = None,
+) -> list[Target]:
     """Every quantitative target in ``text``, in order, spans relative to ``text``.
 
-    ``year`` is the document's year, used to date deadlines that leave it out (年内, 6月底前).
+    ``year`` is the document's year, used to date deadlines that leave it out (年内, 6月底前);
+    ``deadline_rules`` are the rules those deadlines are read with (the default ones if None).
     """
     c = _compiled(rules or target_rules())
-    deadlines = find_deadlines(text, year=year)
+    deadlines = find_deadlines(text, year=year, rules=deadline_rules)
+    source, text = text, text.translate(HALF_WIDTH)  # read ６０％ as 60%; spans are unchanged
     time_spans = [d.span for d in deadlines]
     dated = [d for d in deadlines if d.kind in (DeadlineKind.DATE, DeadlineKind.RANGE) and d.date is not None]
     masked = bytearray(len(text))  # 1 where a number is no target: a mask or a time expression
     for start, end in [*c.masked(text), *time_spans]:
         masked[start:end] = b"\x01" * (end - start)
     constructions = c.licensed_by_construction(text)
+    layout = _Layout(text)
 
-    found: list[tuple[_Mention, _Word | None, _Word | None, tuple[int, int]]] = []
+    found: list[_Candidate] = []
     for match in c.number.finditer(text):
         mention = _read_mention(match, text, c)
         if mention is None or masked.find(1, mention.start, mention.end) >= 0:
             continue
-        clause = _clause(text, mention.start)
-        before = _before_comparator(text, clause[0], mention, c)
+        clause = layout.clause(mention.start)
+        head_start = max(clause[0], mention.start - _HEAD_WINDOW)
+        before = _before_comparator(text, head_start, mention, c)
         after = _after_comparator(text, mention, c)
-        if not _licensed(text, clause[0], mention, before is not None or after is not None, constructions, c):
+        if not _licensed(
+            text, head_start, mention, before is not None or after is not None, constructions, c
+        ):
             continue
-        found.append((mention, before, after, clause))
+        found.append(_Candidate(mention, before, after, clause, head_start))
 
     targets: list[Target] = []
     seen: set[tuple[Any, ...]] = set()
-    for i, (mention, before, after, clause) in enumerate(found):
-        after = after or _shared_after(text, found, i)
+    for i, candidate in enumerate(found):
+        mention, before, clause = candidate.mention, candidate.before, candidate.clause
+        after = candidate.after or _shared_after(text, found, i)
         comparator = _comparator(before, after, mention)
         previous = found[i - 1] if i else None
-        floor = previous[0].end if previous is not None and previous[3] == clause else 0
-        indicator = _indicator(text, clause[0], mention, before, time_spans, c, floor)
-        deadline = _governing_deadline(text, mention, dated)
+        floor = previous.mention.end if previous is not None and previous.clause == clause else 0
+        indicator = _indicator(text, candidate.head_start, mention, before, time_spans, c, floor)
+        deadline = _governing_deadline(layout, mention, dated)
         key = (indicator, comparator, mention.value, mention.unit, deadline)
         if indicator and key in seen:
             continue  # the same commitment restated
         seen.add(key)
-        span = _evidence(text, clause, time_spans)
+        span = _evidence(text, layout, clause, time_spans)
         targets.append(
             Target(
-                text=text[span[0] : span[1]],
+                text=source[span[0] : span[1]],
                 indicator=indicator,
                 comparator=comparator,
                 value=mention.value,
@@ -561,19 +606,12 @@ def find_targets(text: str, *, year: int | None, rules: TargetRules | None = Non
     return targets
 
 
-def _shared_after(
-    text: str, found: list[tuple[_Mention, _Word | None, _Word | None, tuple[int, int]]], i: int
-) -> _Word | None:
+def _shared_after(text: str, found: list[_Candidate], i: int) -> _Word | None:
     """以上 written once after coordinated counts (10门课程20个班次以上) governs each of them."""
-    mention = found[i][0]
     if i + 1 >= len(found):
         return None
-    following, _, following_after, _ = found[i + 1]
-    between = text[mention.end : following.start]
-    if (
-        following_after is not None
-        and len(between) <= 6
-        and not regex.search(rf"[{_CLAUSE_BREAKS}、]", between)
-    ):
-        return following_after
+    mention, following = found[i].mention, found[i + 1]
+    between = text[mention.end : following.mention.start]
+    if following.after is not None and len(between) <= 6 and not _BREAK_OR_LIST.search(between):
+        return following.after
     return None
