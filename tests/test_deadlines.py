@@ -24,6 +24,7 @@ from govplan.deadlines import (
     parse_period,
 )
 from govplan.models import DeadlineKind
+from govplan.ruleset import examples_of
 
 D = dt.date
 DATE, RANGE, RECURRING, OPEN, DURATION = (
@@ -424,7 +425,7 @@ RULES = deadline_rules()
 
 
 @pytest.mark.parametrize(
-    "example", [ex for _, ex in RULES.all_examples()], ids=[w for w, _ in RULES.all_examples()]
+    "example", [ex for _, ex in examples_of(RULES)], ids=[w for w, _ in examples_of(RULES)]
 )
 def test_rule_examples(example: Any) -> None:
     assert check_example(example, RULES) == []

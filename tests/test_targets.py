@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govplan.models import Comparator
+from govplan.ruleset import examples_of
 from govplan.targets import TargetRules, check_example, find_targets, target_rules
 
 D = dt.date
@@ -221,7 +222,7 @@ RULES = target_rules()
 
 
 @pytest.mark.parametrize(
-    "example", [ex for _, ex in RULES.all_examples()], ids=[w for w, _ in RULES.all_examples()]
+    "example", [ex for _, ex in examples_of(RULES)], ids=[w for w, _ in examples_of(RULES)]
 )
 def test_rule_examples(example: Any) -> None:
     assert check_example(example, RULES) == []

@@ -174,15 +174,6 @@ class DeadlineRules(RuleFile):
     negatives: Negatives
     examples: list[DeadlineExample] = []
 
-    def all_examples(self) -> list[tuple[str, DeadlineExample]]:
-        """(where, example) for every example of the file, e.g. ("years.examples[2]", …)."""
-        found: list[tuple[str, DeadlineExample]] = []
-        for name in type(self).model_fields:
-            group = getattr(self, name)
-            if isinstance(group, _Group):
-                found.extend((f"{name}.examples[{i}]", ex) for i, ex in enumerate(group.examples))
-        found.extend((f"examples[{i}]", ex) for i, ex in enumerate(self.examples))
-        return found
 
 
 def check_example(example: DeadlineExample, rules: DeadlineRules | None = None) -> list[str]:

@@ -3,7 +3,7 @@
 Each rule file's examples say what the stage must give for a small input; this module runs them
 through the stage itself, so an example is a test that travels with the rule (tests/test_rules.py
 runs the same list).  Stages whose examples sit in every rule group (deadlines, targets) expose
-``all_examples()`` on their rule file and ``check_example(example, rules)`` in their module.
+``check_example(example, rules)`` in their module.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .ruleset import SCHEMAS, RuleSet
+from .ruleset import SCHEMAS, RuleSet, examples_of
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def _stage_owned(name: str) -> Callable[[RuleSet], Iterable[ExampleResult]]:
     def run(rules: RuleSet) -> Iterable[ExampleResult]:
         module = importlib.import_module(SCHEMAS[name].split(":")[0])
         stage_rules = rules[name]
-        for where, example in stage_rules.all_examples():
+        for where, example in examples_of(stage_rules):
             problems = module.check_example(example, stage_rules)
             yield ExampleResult(name, f"{where} {example.text}", not problems, "; ".join(problems))
 

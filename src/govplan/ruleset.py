@@ -41,6 +41,21 @@ class RuleFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def examples_of(rule_file: BaseModel) -> list[tuple[str, Any]]:
+    """(where, example) for every ``examples:`` entry of a rule file, its rule groups' first
+    (e.g. ``("years.examples[2]", …)``), then the file's own."""
+    found: list[tuple[str, Any]] = []
+    for name in type(rule_file).model_fields:
+        group = getattr(rule_file, name)
+        examples = getattr(group, "examples", None) if isinstance(group, BaseModel) else None
+        if isinstance(examples, list):
+            found.extend((f"{name}.examples[{i}]", ex) for i, ex in enumerate(examples))
+    own = getattr(rule_file, "examples", None)
+    if isinstance(own, list):
+        found.extend((f"examples[{i}]", ex) for i, ex in enumerate(own))
+    return found
+
+
 class RuleSet:
     """The rule files of one rules configuration, validated by name on first use."""
 

@@ -138,15 +138,6 @@ class TargetRules(RuleFile):
     indicator: Indicator
     examples: list[TargetExample] = []
 
-    def all_examples(self) -> list[tuple[str, TargetExample]]:
-        """(where, example) for every example of the file, e.g. ("units.examples[0]", …)."""
-        found: list[tuple[str, TargetExample]] = []
-        for name in type(self).model_fields:
-            group = getattr(self, name)
-            if isinstance(group, _Group):
-                found.extend((f"{name}.examples[{i}]", ex) for i, ex in enumerate(group.examples))
-        found.extend((f"examples[{i}]", ex) for i, ex in enumerate(self.examples))
-        return found
 
 
 def check_example(example: TargetExample, rules: TargetRules | None = None) -> list[str]:
