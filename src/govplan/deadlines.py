@@ -33,7 +33,7 @@ import regex
 from pydantic import field_validator
 
 from .models import Deadline, DeadlineKind
-from .ruleset import RuleFile, compiled, default_rules
+from .ruleset import RuleFile, compiled, default_rules, field_mismatches
 
 EXAMPLE_YEAR = 2023  # the document year a rule example is read with unless it gives one
 
@@ -183,11 +183,7 @@ def check_example(example: DeadlineExample, rules: DeadlineRules | None = None) 
     if len(found) != len(example.expect):
         problems.append(f"expected {len(example.expect)} expression(s), found {[d.text for d in found]}")
     for got, want in zip(found, example.expect, strict=False):
-        for field in sorted(want.model_fields_set):
-            if getattr(got, field) != getattr(want, field):
-                problems.append(
-                    f"{got.text!r}: {field} is {getattr(got, field)!r}, expected {getattr(want, field)!r}"
-                )
+        problems.extend(field_mismatches(repr(got.text), got, want))
     return problems
 
 

@@ -56,6 +56,15 @@ def examples_of(rule_file: BaseModel) -> list[tuple[str, Any]]:
     return found
 
 
+def field_mismatches(label: str, got: BaseModel, want: BaseModel) -> list[str]:
+    """The fields an example's expectation sets (``want``) that the result (``got``) gets wrong."""
+    return [
+        f"{label}: {field} is {getattr(got, field)!r}, expected {getattr(want, field)!r}"
+        for field in sorted(want.model_fields_set)
+        if getattr(got, field) != getattr(want, field)
+    ]
+
+
 class RuleSet:
     """The rule files of one rules configuration, validated by name on first use."""
 

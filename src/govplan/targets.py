@@ -35,7 +35,7 @@ from pydantic import field_validator
 
 from .deadlines import HALF_WIDTH, DeadlineRules, find_deadlines
 from .models import Comparator, Deadline, DeadlineKind, Target
-from .ruleset import RuleFile, compiled, default_rules
+from .ruleset import RuleFile, compiled, default_rules, field_mismatches
 
 EXAMPLE_YEAR = 2023  # the document year a rule example is read with unless it gives one
 
@@ -148,11 +148,7 @@ def check_example(example: TargetExample, rules: TargetRules | None = None) -> l
         shown = [f"{t.comparator.value}{t.value}{t.unit or ''}" for t in found]
         problems.append(f"expected {len(example.expect)} target(s), found {shown}")
     for got, want in zip(found, example.expect, strict=False):
-        for field in sorted(want.model_fields_set):
-            if getattr(got, field) != getattr(want, field):
-                problems.append(
-                    f"{got.value}{got.unit or ''}: {field} is {getattr(got, field)!r}, expected {getattr(want, field)!r}"
-                )
+        problems.extend(field_mismatches(f"{got.value}{got.unit or ''}", got, want))
     return problems
 
 
