@@ -63,7 +63,36 @@ def _extract(file: str, rules: Any) -> Any:
     return extract(read(file), rules)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Commands that live in their own modules are imported only when run (cold start stays low)."""
+
+    lazy: dict[str, str] = {
+        "batch": "govplan.cli_batch:batch",
+        "query": "govplan.cli_batch:query",
+        "diff": "govplan.cli_diff:diff",
+        "show": "govplan.cli_show:show",
+        "schema": "govplan.cli_show:schema",
+        "eval": "govplan.cli_eval:eval_command",
+        "rules": "govplan.cli_rules:rules",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            import importlib
+
+            module, _, attr = self.lazy[cmd_name].partition(":")
+            try:
+                command = getattr(importlib.import_module(module), attr)
+            except (ImportError, AttributeError):  # a command still being built
+                return None
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="govplan")
 def main() -> None:
     """govplan: Chinese government plan documents in, structured data out."""
@@ -173,27 +202,3 @@ def units(file: str, fmt: str, rules_dir: str | None) -> None:
         data = renderers[fmt](rows)
         if data is not None:
             _write_stdout(data)
-
-
-@main.group()
-def rules() -> None:
-    """Check rule files."""
-
-
-@rules.command("check")
-@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
-              help="A directory of rule files to check on top of the defaults.")
-def rules_check(rules_dir: str | None) -> None:
-    """Validate the rule files and run every rule's examples."""
-    from .rulecheck import check
-
-    with _guard():
-        ruleset = _load_rules(rules_dir)
-        ruleset.validate_all()
-        results = check(ruleset)
-        failed = [r for r in results if not r.ok]
-        for result in failed:
-            _fail(f"{result.file}: example {result.input!r}: {result.message}")
-        click.echo(f"{len(results) - len(failed)}/{len(results)} rule examples pass", err=True)
-        if failed:
-            sys.exit(int(ExitCode.RULES))
