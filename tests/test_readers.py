@@ -177,9 +177,9 @@ def test_docx_body_in_document_order_with_table_rows(tmp_path: Path) -> None:
         "以人民为中心，聚焦民生。",
         "序号\t主要任务\t责任单位\t完成时限",
         "1\t推进老旧小区改造\t市住房和城乡建设局\t2023年底",
-        "2\t提升物业服务水平\t\t2023年6月底前",  # vertical merge continues: empty, text once
+        "2\t提升物业服务水平\t市住房和城乡建设局\t2023年6月底前",  # a vertical merge applies to each row
         "3\t完善路网 结构 实施断头路改造\t市交通运输局\t长期坚持",
-        "合计\t3项\t",  # the horizontally merged cell once
+        "合计\t\t3项\t",  # the horizontally merged cell once, then an empty cell per column it covers
         "二、保障措施（修订）",  # tracked insertion in, deletion out
     ]
     assert doc.hints == ("table",)

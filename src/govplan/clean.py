@@ -145,9 +145,13 @@ def _drop_junk(lines: list[Line], c: _Compiled) -> list[Line]:
     return kept
 
 
+# a row of a pipe (Markdown) table: never joined to its neighbours
+_PIPE_ROW = regex.compile(r"^\s*[|｜].*[|｜]\s*$")
+
+
 def _wrapped(prev: str, nxt: str, c: _Compiled) -> bool:
     """Is the break between non-empty lines ``prev`` and ``nxt`` an extraction artefact?"""
-    if c.heading_start.match(nxt) or c.label.match(nxt) or "\t" in prev or "\t" in nxt:
+    if c.heading_start.match(nxt) or c.label.match(nxt) or "\t" in prev or "\t" in nxt or _PIPE_ROW.match(prev) or _PIPE_ROW.match(nxt):
         return False  # headings, labelled lines and table rows (cells joined by tabs) stand alone
     if _unclosed(prev):
         return True

@@ -94,93 +94,167 @@ def find_table(clean: CleanText, start: int = 0, rules: RuleSet | None = None) -
     ruleset = rules or default_rules()
     c = _compiled(ruleset["tasks"])
     header = c.header.search(clean.text, start)
+    celled = _celled_header(clean, start, c, before=header.start() if header else None)
+    if celled is not None:
+        line_start, line_end = celled
+        groups = _tabbed(clean, line_start, line_end, c, ruleset)
+        if groups and sum(len(g.rows) for g in groups) >= 2:
+            _carry_down(groups)
+            kinds = _column_kinds(_cells_of(clean.text[line_start:line_end], line_start), c)
+            roles = [_ROLE_OF[k] for k in kinds if k in _ROLE_OF] or [Role.RESPONSIBLE]
+            return Table(line_start, groups, roles)
     if header is None:
         return None
     tail = c.header_tail.match(clean.text, header.end())
     body_start = tail.end() if tail else header.end()
     header_text = clean.text[header.start(): body_start]
-    roles = [Role.RESPONSIBLE]
-    if c.lead_col.search(header_text):
-        roles = [Role.LEAD]
-    line_end = clean.text.find("\n", header.start())
-    header_line = clean.text[header.start(): line_end if line_end >= 0 else len(clean.text)]
-    if "\t" in header_line:
-        groups = _tabbed(clean, header.start(), header_line, c, ruleset)
-    else:
-        groups = _flattened(clean, body_start, ruleset)
+    roles = [Role.LEAD] if c.lead_col.search(header_text) else [Role.RESPONSIBLE]
+    groups = _flattened(clean, body_start, ruleset)
     if not groups or sum(len(g.rows) for g in groups) < 2:
         return None
     _carry_down(groups)
-    table = Table(header.start(), groups, roles)
-    if roles != [Role.RESPONSIBLE]:
+    if roles != [Role.RESPONSIBLE]:  # a flattened table has one unit column: its header names the role
         for group in groups:
             for row in group.rows:
                 row.units = [FoundUnit(u.name, roles[0], u.start, u.end) for u in row.units]
-    return table
+    return Table(header.start(), groups, roles)
 
 
-def _column_kinds(header_line: str, c: _Compiled) -> list[str | None]:
+_ROLE_OF = {"lead": Role.LEAD, "responsible": Role.RESPONSIBLE, "cooperating": Role.COOPERATING}
+_UNIT_KINDS = frozenset(_ROLE_OF)
+
+
+def _celled_header(clean: CleanText, start: int, c: _Compiled, before: int | None) -> tuple[int, int] | None:
+    """The header row of a table whose cells are separated (tabs from .docx/HTML/spreadsheets,
+    pipes from Markdown): a row naming a task or measures column and a unit or deadline column,
+    with at least three known columns."""
+    text = clean.text
+    for line_start, line_end in clean.lines():
+        if line_end <= start:
+            continue
+        if before is not None and line_start > before:
+            break
+        line = text[line_start:line_end]
+        if "\t" not in line and not _PIPE_ROW.match(line):
+            continue
+        kinds = _column_kinds(_cells_of(line, line_start), c)
+        known = {k for k in kinds if k}
+        if len([k for k in kinds if k]) >= 3 and known & {"task", "measures"} and (known & _UNIT_KINDS or "deadline" in known):
+            return line_start, line_end
+    return None
+
+
+def _column_kinds(cells: list[tuple[str, int]], c: _Compiled) -> list[str | None]:
+    """The kind of each header cell: the kind whose header word is the longest one in the cell."""
     kinds: list[str | None] = []
-    for cell in header_line.split("\t"):
-        cell = cell.strip()
-        kind = next((k for k, words in c.columns.items() if any(w in cell for w in words)), None)
-        kinds.append(kind)
+    for text, _ in cells:
+        cell = "".join(text.split())
+        best: tuple[int, str | None] = (0, None)
+        for kind, words in c.columns.items():
+            for word in words:
+                if word in cell and len(word) > best[0]:
+                    best = (len(word), kind)
+        kinds.append(best[1])
     return kinds
 
 
-def _tabbed(clean: CleanText, start: int, header_line: str, c: _Compiled, rules: RuleSet) -> list[Group]:
-    """A table read from .docx/HTML: one row per line, cells joined by tabs; an empty unit or
-    deadline cell continues the merged cell above."""
-    kinds = _column_kinds(header_line, c)
+_GROUP_NUMBER = regex.compile(r"^\s*(?P<number>[一二三四五六七八九十百]+)\s*[、.．]\s*")
+
+
+def _tabbed(clean: CleanText, header_start: int, header_end: int, c: _Compiled, rules: RuleSet) -> list[Group]:
+    """A table whose cells are separated: one row per line.  A row with a single filled cell, or a
+    non-numeric 序号, is a section row (一、…); a row continuing a vertically merged task cell (same
+    序号 and task as the row above) adds its measures, units and deadline to that row."""
+    kinds = _column_kinds(_cells_of(clean.text[header_start:header_end], header_start), c)
     outline_rules: OutlineRules = rules["outline"]
     groups: list[Group] = []
-    pos = start + len(header_line) + 1
+    previous_key: tuple[str, str] | None = None
     for line_start, line_end in clean.lines():
-        if line_start < pos:
+        if line_start <= header_start:
             continue
         line = clean.text[line_start:line_end]
-        if "\t" not in line:
+        if "\t" not in line and not _PIPE_ROW.match(line):
             if line.strip() and groups and groups[-1].rows:
                 break  # the table has ended
             continue
         cells = _cells_of(line, line_start)
+        if all(_RULE_CELL.match(t) for t, _ in cells):
+            continue  # a Markdown separator row |---|---|
+        if kinds == _column_kinds(cells, c):
+            continue  # a header repeated (a table over several pages)
         by_kind: dict[str, tuple[str, int]] = {}
         for kind, (text, at_) in zip(kinds, cells, strict=False):
             if kind and text.strip() and kind not in by_kind:
                 by_kind[kind] = (text, at_)
-        filled = [t for t, _ in cells if t.strip()]
-        if (len(filled) == 1 and "task" not in by_kind) or ("number" in by_kind and not by_kind.get("number", ("", 0))[0].strip().isdigit()):
-            title, at_ = next(((t, a) for t, a in cells if t.strip()), ("", line_start))
-            groups.append(Group("", title.strip(), at_, line_end, at_ + len(title)))
+        filled = [(t, a) for t, a in cells if t.strip()]
+        number_cell = by_kind.get("number", ("", 0))[0].strip()
+        if not filled:
+            continue
+        lone_section = len(filled) == 1 and (
+            _GROUP_NUMBER.match(filled[0][0]) is not None or not ({"task", "measures"} & by_kind.keys()))
+        if lone_section or (number_cell and not number_cell.isdigit()):
+            title, at_ = filled[0]
+            lead = len(title) - len(title.lstrip())
+            m = _GROUP_NUMBER.match(title)
+            number = m.group("number") if m else ""
+            body = title[m.end():] if m else title.strip()
+            title_at = at_ + (m.end() if m else lead)
+            groups.append(Group(number, body.strip(), at_ + lead, line_end, title_at + len(body.rstrip())))
+            previous_key = None
             continue
         if not groups:
             groups.append(Group("", "", line_start, line_start, line_start))
-        number = by_kind.get("number", (str(sum(len(g.rows) for g in groups) + 1), line_start))[0].strip()
         task_text, task_at = by_kind.get("task", by_kind.get("measures", ("", line_start)))
-        title_len = cut_title(task_text, outline_rules)
-        row = Row(number, task_text[:title_len].strip(), line_start, line_end, task_at + title_len)
+        key = (number_cell, task_text.strip())
+        if previous_key == key and groups[-1].rows:
+            row = groups[-1].rows[-1]  # the task cell is merged over this row too
+            row.end = line_end
+        else:
+            number = number_cell or str(sum(len(g.rows) for g in groups) + 1)
+            lead = len(task_text) - len(task_text.lstrip())
+            title_len = cut_title(task_text.strip(), outline_rules)
+            row = Row(number, task_text.strip()[:title_len].strip(), line_start, line_end, task_at + lead + title_len)
+            groups[-1].rows.append(row)
+        previous_key = key
         for kind in ("lead", "responsible", "cooperating"):
             if kind in by_kind:
                 text, at_ = by_kind[kind]
-                role = {"lead": Role.LEAD, "responsible": Role.RESPONSIBLE, "cooperating": Role.COOPERATING}[kind]
+                known = {(u.name, u.role) for u in row.units}
                 for a, b in split_units(text):
-                    row.units.append(FoundUnit(clean_name(text[a:b]), role, at_ + a, at_ + b))
+                    unit = FoundUnit(clean_name(text[a:b]), _ROLE_OF[kind], at_ + a, at_ + b)
+                    if (unit.name, unit.role) not in known:
+                        row.units.append(unit)
                 row.cells.append((at_, at_ + len(text)))
         if "deadline" in by_kind:
             text, at_ = by_kind["deadline"]
-            row.deadline = text.strip()
-            row.deadline_span = (at_, at_ + len(text))
-            row.cells.append(row.deadline_span)
-        groups[-1].rows.append(row)
+            if row.deadline is None:
+                row.deadline = text.strip()
+                row.deadline_span = (at_, at_ + len(text))
+            row.cells.append((at_, at_ + len(text)))
         groups[-1].end = line_end
     return [g for g in groups if g.rows]
 
 
+# a Markdown / pipe table row: | a | b | c |  (full-width ｜ too)
+_PIPE_ROW = regex.compile(r"^\s*[|｜].*[|｜].*[|｜]\s*$")
+_RULE_CELL = regex.compile(r"^\s*:?-{2,}:?\s*$|^\s*$")
+
+
 def _cells_of(line: str, offset: int) -> list[tuple[str, int]]:
+    """The cells of a row and where each starts: split on tabs, or on the pipes of a pipe table."""
+    if "\t" in line:
+        sep = "\t"
+        body, base = line, 0
+    else:
+        sep = "|"
+        line = line.replace("｜", "|")
+        first = line.index("|")
+        last = line.rindex("|")
+        body, base = line[first + 1:last], first + 1
     cells = []
     pos = 0
-    for cell in line.split("\t"):
-        cells.append((cell, offset + pos))
+    for cell in body.split(sep):
+        cells.append((cell, offset + base + pos))
         pos += len(cell) + 1
     return cells
 

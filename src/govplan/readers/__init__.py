@@ -64,6 +64,10 @@ def read_bytes(data: bytes, name: str) -> Document:
     if kind == sniff.ZIP:
         return _read_zip(data, name, suffix)
     if kind == sniff.OLE2:
+        if sniff.ole2_encrypted(data):
+            raise InputError("password-protected document: remove the password (save a copy without it) and try again", path=name)
+        if suffix == ".docx":
+            raise InputError("not a .docx: a legacy Word .doc (OLE2) renamed .docx; save it as .docx", path=name)
         raise InputError("legacy Office file (.doc/.xls, OLE2) not supported: save it as .docx", path=name)
     if kind is not None:
         raise InputError(f"binary file ({kind}), not a text document", path=name)

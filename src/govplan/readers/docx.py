@@ -2,16 +2,25 @@
 
 The main body is read in document order, paragraphs and tables interleaved (the ``w:p`` and
 ``w:tbl`` children of ``w:body``, looking inside content controls ``w:sdt``).  One paragraph is
-one line; a ``w:br`` inside it is a line break.  Tracked insertions count as text, deletions do
-not.  A table row is one line, its cells joined by "\\t":
+one line; a ``w:br`` inside it is a line break.  Tracked insertions count as text, deletions and
+moved-away text do not.  A paragraph numbered by Word's automatic numbering gets the label Word
+shows ("一、", "（二）", "3.") in front of its text (see ``numbering.py``).
 
-- a cell merged across grid columns (``gridSpan``) is emitted once per row;
-- a cell continuing a vertical merge (``vMerge``) is emitted as an empty cell, so the columns
-  stay aligned and the merged text appears once, in its first row;
+A table row is one line, its cells joined by "\t", laid out on the table grid:
+
+- a cell merged across grid columns (``gridSpan``) is emitted once, followed by an empty cell for
+  each further column it covers, so every row has a cell per grid column;
+- a cell continuing a vertical merge (``vMerge``) repeats the text of the cell that starts the
+  merge: a 责任单位 or 完成时限 merged over five rows applies to each of them;
 - inside a cell, paragraphs and nested table rows are joined by a space.
 
 Headers, footers, footnotes, comments and text boxes are not body and are not read.  When the
-body has a table, ``hints`` is ``("table",)``.  ``python-docx`` is imported only here.
+body has a table, ``hints`` is ``("table",)``.
+
+Before python-docx sees the package, its ZIP directory is checked: a package whose parts would
+expand past ``MAX_EXPANDED`` bytes in all (or ``MAX_PART`` for one part), or with absurdly many
+parts, is refused (a zip bomb keeps memory bounded: zipfile never inflates a member past its
+declared size).  ``python-docx`` is imported only here.
 """
 
 from __future__ import annotations
@@ -23,6 +32,11 @@ from typing import Any
 from ..document import Document
 from ..errors import InputError
 from .base import make_document
+from .numbering import Numbering
+
+MAX_EXPANDED = 256 * 1024 * 1024  # bytes, all parts
+MAX_PART = 128 * 1024 * 1024  # bytes, one part
+MAX_PARTS = 10_000
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # paragraph children whose runs are text: links, tracked insertions, fields, smart tags, controls
@@ -45,32 +59,100 @@ def is_docx(data: bytes) -> bool:
 
 def read_docx(data: bytes, name: str) -> Document:
     """The body text of the Word document in ``data``."""
+    _check_package(data, name)
     import docx  # lazy: a .txt extract must not pay for python-docx
 
     try:
-        body = docx.Document(io.BytesIO(data)).element.body
-        lines, has_table = _block_lines(body)
+        document = docx.Document(io.BytesIO(data))
+        reader = _BodyReader(Numbering.of(document))
+        lines = reader.block_lines(document.element.body)
+    except InputError:
+        raise
     except Exception as err:  # python-docx and lxml raise many types on a damaged package
         raise InputError(f"corrupt .docx: {_reason(err)}", path=name) from None
-    hints = ("table",) if has_table else ()
+    hints = ("table",) if reader.has_table else ()
     return make_document("\n".join(lines), data, name, "docx", None, hints, "no text in the document body")
 
 
-def _block_lines(container: Any) -> tuple[list[str], bool]:
-    """Lines of the w:p / w:tbl children of ``container``, and whether there was a table."""
-    lines: list[str] = []
-    has_table = False
-    for child in container.iterchildren():
-        if child.tag == _W + "p":
-            lines.append(_paragraph_text(child))
-        elif child.tag == _W + "tbl":
-            has_table = True
-            lines.extend(_row_line(row) for row in child.iterchildren(_W + "tr"))
-        elif child.tag in _BLOCK_CONTAINERS:
-            inner, inner_table = _block_lines(child)
-            lines.extend(inner)
-            has_table = has_table or inner_table
-    return lines, has_table
+def _check_package(data: bytes, name: str) -> None:
+    """Refuse a package that is not a readable ZIP or would expand past the limits."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            infos = package.infolist()
+            bad = package.testzip() if len(data) < 4 * 1024 * 1024 else None
+    except Exception as err:
+        raise InputError(f"corrupt .docx: {_reason(err)}", path=name) from None
+    if bad is not None:
+        raise InputError(f"corrupt .docx: damaged part {bad}", path=name)
+    if len(infos) > MAX_PARTS:
+        raise InputError(f"refused: the .docx has {len(infos)} parts (limit {MAX_PARTS}); not a Word document", path=name)
+    total = 0
+    for info in infos:
+        if info.file_size > MAX_PART:
+            raise InputError(
+                f"refused: part {info.filename} of the .docx expands to {info.file_size // 2**20} MB "
+                f"(limit {MAX_PART // 2**20} MB): a zip bomb or not a document", path=name)
+        total += info.file_size
+    if total > MAX_EXPANDED:
+        raise InputError(
+            f"refused: the .docx expands to {total // 2**20} MB (limit {MAX_EXPANDED // 2**20} MB): "
+            "a zip bomb or not a document", path=name)
+
+
+class _BodyReader:
+    def __init__(self, numbering: Numbering) -> None:
+        self.numbering = numbering
+        self.has_table = False
+
+    def block_lines(self, container: Any, numbered: bool = True) -> list[str]:
+        """Lines of the w:p / w:tbl children of ``container``."""
+        lines: list[str] = []
+        for child in container.iterchildren():
+            if child.tag == _W + "p":
+                label = self.numbering.label(child) if numbered else ""
+                lines.append(label + _paragraph_text(child))
+            elif child.tag == _W + "tbl":
+                self.has_table = True
+                lines.extend(self.table_lines(child))
+            elif child.tag in _BLOCK_CONTAINERS:
+                lines.extend(self.block_lines(child, numbered))
+        return lines
+
+    def table_lines(self, tbl: Any) -> list[str]:
+        """One line per row, one cell per grid column, vertical merges resolved."""
+        above: dict[int, str] = {}  # grid column -> text of the cell that starts a vertical merge there
+        lines = []
+        for tr in tbl.iterchildren(_W + "tr"):
+            cells: list[str] = []
+            col = _grid_before(tr)
+            cells.extend([""] * col)
+            for tc in tr.iterchildren(_W + "tc"):
+                span = max(1, tc.grid_span)
+                if tc.vMerge == "continue":
+                    text = above.get(col, "")
+                else:
+                    text = self.cell_text(tc)
+                    for covered in range(col, col + span):
+                        above.pop(covered, None)
+                    if tc.vMerge == "restart":
+                        above[col] = text
+                cells.append(text)
+                cells.extend([""] * (span - 1))
+                col += span
+            lines.append("\t".join(cells))
+        return lines
+
+    def cell_text(self, tc: Any) -> str:
+        lines = self.block_lines(tc)
+        return " ".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+def _grid_before(tr: Any) -> int:
+    before = tr.find(f"{_W}trPr/{_W}gridBefore")
+    try:
+        return int(before.get(_W + "val")) if before is not None else 0
+    except (TypeError, ValueError):
+        return 0
 
 
 def _paragraph_text(p: Any) -> str:
@@ -86,19 +168,6 @@ def _run_texts(element: Any) -> list[str]:
         elif child.tag in _RUN_CONTAINERS:
             texts.extend(_run_texts(child))
     return texts
-
-
-def _row_line(tr: Any) -> str:
-    """One table row: each w:tc once, a vertical-merge continuation as an empty cell."""
-    cells = []
-    for tc in tr.iterchildren(_W + "tc"):
-        cells.append("" if tc.vMerge == "continue" else _cell_text(tc))
-    return "\t".join(cells)
-
-
-def _cell_text(tc: Any) -> str:
-    lines, _ = _block_lines(tc)
-    return " ".join(" ".join(line.split()) for line in lines if line.strip())
 
 
 def _reason(err: Exception) -> str:

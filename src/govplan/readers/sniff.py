@@ -54,6 +54,15 @@ def magic(data: bytes) -> str | None:
     return None
 
 
+# an encrypted OOXML file is an OLE2 container with these streams (MS-OFFCRYPTO); names are UTF-16LE
+_ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+
+
+def ole2_encrypted(data: bytes) -> bool:
+    """True for a password-protected Office document (an OLE2 file holding an EncryptedPackage)."""
+    return data.startswith(_OLE2_MAGIC) and any(stream in data for stream in _ENCRYPTED_STREAMS)
+
+
 def pdf_header_near_start(data: bytes) -> bool:
     """True when ``%PDF-`` occurs in the first 1 KB, where the PDF spec lets a header sit."""
     return b"%PDF-" in data[:1024]
