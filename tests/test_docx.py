@@ -347,3 +347,41 @@ def test_zip_bomb_is_refused_before_inflating(zip_bomb: Path) -> None:
     assert grown_mb < 50
     code, err = _cli(zip_bomb)
     assert code == ExitCode.INPUT and "refused" in err and err.count("\n") == 1
+
+
+def test_heading_styles_are_headings_without_numbers() -> None:
+    document = docx.Document()
+    document.add_paragraph("某区2024年城市管理工作方案")
+    document.add_paragraph("为提升城市管理水平，制定本方案。")
+    document.add_heading("总体要求", level=2)
+    document.add_paragraph("坚持以人民为中心。")
+    document.add_heading("重点任务", level=2)
+    document.add_paragraph("（一）整治占道经营。由区城管局牵头，2024年6月底前完成。")
+    document.add_paragraph("（二）提升道路保洁水平。责任单位：区环卫中心。")
+    document.add_heading("保障措施", level=2)
+    document.add_paragraph("加强组织领导。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    doc = read_bytes(buffer.getvalue(), "styled.docx")
+    assert doc.headings == ((2, 2), (4, 2), (7, 2))
+    plan = extract(doc)
+    assert [(s.level, s.number, s.title) for s in plan.sections][:3] == [(1, "", "总体要求"), (1, "", "重点任务"), (2, "一", "整治占道经营")]
+    assert [t.title for t in plan.tasks] == ["整治占道经营", "提升道路保洁水平"]
+    assert [t.section for t in plan.tasks] == ["重点任务/一", "重点任务/二"]
+    assert [[u.name for u in t.units] for t in plan.tasks] == [["区城管局"], ["区环卫中心"]]
+
+
+def test_heading_style_names_of_wps_and_outline_levels() -> None:
+    from govplan.readers.numbering import Numbering
+
+    numbering = Numbering(style_name={"a1": "标题 1", "b": "Heading 3", "c": "我的标题"}, style_base={"c": "a1"})
+
+    def para(inner: str) -> object:
+        return parse_xml(f'<w:p xmlns:w="{W_NS}"><w:pPr>{inner}</w:pPr></w:p>')
+
+    assert numbering.heading_level(para('<w:pStyle w:val="a1"/>')) == 1
+    assert numbering.heading_level(para('<w:pStyle w:val="b"/>')) == 3
+    assert numbering.heading_level(para('<w:pStyle w:val="c"/>')) == 1  # based on 标题 1
+    assert numbering.heading_level(para('<w:outlineLvl w:val="1"/>')) == 2
+    assert numbering.heading_level(para('<w:outlineLvl w:val="9"/>')) is None  # body text
+    assert numbering.heading_level(para("")) is None

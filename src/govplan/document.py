@@ -19,6 +19,8 @@ class Document:
     source: Source
     # a reader may flag what it knows about the layout, e.g. "table" rows from .docx
     hints: tuple[str, ...] = ()
+    # (raw line index, level 1-9) of lines the source marks as headings (Word heading styles)
+    headings: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,11 @@ class CleanText:
     @classmethod
     def build(cls, text: str, origin: tuple[int, ...], raw: str) -> CleanText:
         assert len(text) == len(origin)
-        starts = [0] + [i + 1 for i, ch in enumerate(raw) if ch == "\n"]
+        starts = [0]
+        newline = raw.find("\n")
+        while newline >= 0:  # str.find, not a Python loop over every character
+            starts.append(newline + 1)
+            newline = raw.find("\n", newline + 1)
         return cls(text, origin, raw, tuple(starts))
 
     def raw_pos(self, i: int) -> int:

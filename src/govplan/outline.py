@@ -151,8 +151,13 @@ class _Open:
     index: int  # index into the result list
 
 
-def outline(clean: CleanText, *, start: int = 0, end: int | None = None, rules: RuleSet | None = None) -> list[Heading]:
-    """The headings of ``clean.text[start:end]`` in document order."""
+def outline(
+    clean: CleanText, *, start: int = 0, end: int | None = None, rules: RuleSet | None = None,
+    hints: dict[int, int] | None = None,
+) -> list[Heading]:
+    """The headings of ``clean.text[start:end]`` in document order.  ``hints`` maps the cleaned
+    start of a line the source marks as a heading (a Word heading style) to its level there: such a
+    line is a heading even without a number (its number is empty; its path segment is its title)."""
     outline_rules: OutlineRules = (rules or default_rules())["outline"]
     text = clean.text
     stop = len(text) if end is None else end
@@ -164,6 +169,8 @@ def outline(clean: CleanText, *, start: int = 0, end: int | None = None, rules: 
         line = text[line_start:line_end]
         stripped = line.lstrip()
         match = match_heading(stripped, outline_rules)
+        if match is None and hints and line_start in hints:
+            match = _hinted(stripped, hints[line_start], outline_rules)
         if match is None:
             continue
         level = _place(stack, match, len(found))
@@ -171,6 +178,15 @@ def outline(clean: CleanText, *, start: int = 0, end: int | None = None, rules: 
             continue
         found.append((line_start + len(line) - len(stripped), match, level))
     return _build(clean, found, stop)
+
+
+def _hinted(line: str, level: int, rules: OutlineRules) -> HeadingMatch | None:
+    """A heading the source marks by its style, not by a number."""
+    title_len = cut_title(line, rules)
+    title = line[:title_len].strip()
+    if not title or len(_compiled(rules).han.findall(title)) < rules.title_min_han:
+        return None
+    return HeadingMatch(style=f"styled{level}", num="", number="", marker_end=0, title=title, title_end=title_len)
 
 
 def _place(stack: list[_Open], match: HeadingMatch, index: int) -> int | None:
@@ -194,7 +210,7 @@ def _build(clean: CleanText, found: list[tuple[int, HeadingMatch, int]], stop: i
     path: list[str] = []
     for i, (pos, match, level) in enumerate(found):
         del path[level - 1:]
-        path.append(match.number)
+        path.append(match.number or match.title)
         end = stop
         for later_pos, _, later_level in found[i + 1:]:
             if later_level <= level:

@@ -55,6 +55,25 @@ def document_year(meta_date: dt.date | None, title: str | None, clean: CleanText
     return None, "none"
 
 
+def heading_hints(document: Document, text: CleanText) -> dict[int, int]:
+    """The reader's heading lines (raw line index, level) as cleaned line starts -> level; a line
+    that cleaning joined to the one before is no longer a heading of its own and is left out."""
+    import bisect
+
+    raw_starts = [0] + [i + 1 for i, ch in enumerate(document.raw) if ch == "\n"]
+    hints: dict[int, int] = {}
+    for line_index, level in document.headings:
+        if line_index >= len(raw_starts):
+            continue
+        at = bisect.bisect_left(text.origin, raw_starts[line_index])
+        if at >= len(text.text):
+            continue
+        line_start = text.text.rfind("\n", 0, at) + 1
+        if not text.text[line_start:at].strip():
+            hints[line_start] = level
+    return hints
+
+
 def extract(source: str | Path | Document, rules: RuleSet | str | Path | None = None) -> Plan:
     """Extract the plan in ``source`` (a path, a text, or a Document already read)."""
     from .clean import clean
@@ -69,7 +88,8 @@ def extract(source: str | Path | Document, rules: RuleSet | str | Path | None = 
     warnings = list(head.notes)
     if year_source in ("title", "text"):
         warnings.append(f"no document date: years left out are taken as {year} (from the {year_source})")
-    result = build_tasks(text, head.body_start, year=year, title=head.meta.title, rules=ruleset)
+    hints = heading_hints(document, text) if document.headings else None
+    result = build_tasks(text, head.body_start, year=year, title=head.meta.title, rules=ruleset, heading_hints=hints)
     warnings.extend(result.warnings)
     return Plan(
         source=document.source,

@@ -32,6 +32,7 @@ def make_document(
     encoding: str | None = None,
     hints: tuple[str, ...] = (),
     empty: str = "empty file: only whitespace",
+    headings: tuple[tuple[int, int], ...] = (),
 ) -> Document:
     """The ``Document`` for ``raw`` read from ``data``; ``InputError(empty)`` when it holds no text."""
     raw = normalise_newlines(raw)
@@ -44,4 +45,4 @@ def make_document(
         sha256=hashlib.sha256(data).hexdigest(),
         chars=len(raw),
     )
-    return Document(raw, source, hints)
+    return Document(raw, source, hints, headings)

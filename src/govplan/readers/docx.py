@@ -65,13 +65,14 @@ def read_docx(data: bytes, name: str) -> Document:
     try:
         document = docx.Document(io.BytesIO(data))
         reader = _BodyReader(Numbering.of(document))
-        lines = reader.block_lines(document.element.body)
+        lines = reader.block_lines(document.element.body, top=True)
     except InputError:
         raise
     except Exception as err:  # python-docx and lxml raise many types on a damaged package
         raise InputError(f"corrupt .docx: {_reason(err)}", path=name) from None
     hints = ("table",) if reader.has_table else ()
-    return make_document("\n".join(lines), data, name, "docx", None, hints, "no text in the document body")
+    return make_document("\n".join(lines), data, name, "docx", None, hints, "no text in the document body",
+                         tuple(reader.headings))
 
 
 def _check_package(data: bytes, name: str) -> None:
@@ -103,19 +104,25 @@ class _BodyReader:
     def __init__(self, numbering: Numbering) -> None:
         self.numbering = numbering
         self.has_table = False
+        self.headings: list[tuple[int, int]] = []
 
-    def block_lines(self, container: Any, numbered: bool = True) -> list[str]:
-        """Lines of the w:p / w:tbl children of ``container``."""
-        lines: list[str] = []
+    def block_lines(self, container: Any, top: bool = False, out: list[str] | None = None) -> list[str]:
+        """Lines of the w:p / w:tbl children of ``container`` (``top``: the body itself, whose
+        heading-styled paragraphs are recorded in ``headings`` as (line index, level))."""
+        lines: list[str] = [] if out is None else out
         for child in container.iterchildren():
             if child.tag == _W + "p":
-                label = self.numbering.label(child) if numbered else ""
+                label = self.numbering.label(child)
+                if top:
+                    level = self.numbering.heading_level(child)
+                    if level is not None:
+                        self.headings.append((len(lines), level))
                 lines.append(label + _paragraph_text(child))
             elif child.tag == _W + "tbl":
                 self.has_table = True
                 lines.extend(self.table_lines(child))
             elif child.tag in _BLOCK_CONTAINERS:
-                lines.extend(self.block_lines(child, numbered))
+                self.block_lines(child, top, lines)
         return lines
 
     def table_lines(self, tbl: Any) -> list[str]:

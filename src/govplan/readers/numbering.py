@@ -13,6 +13,7 @@ restarts whenever a higher level advances.  Bullets and ``none`` formats give no
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,6 +122,7 @@ class Numbering:
     overrides: dict[str, dict[int, int]] = field(default_factory=dict)  # numId -> ilvl -> start
     style_num: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)  # styleId -> numPr
     style_base: dict[str, str] = field(default_factory=dict)  # styleId -> basedOn styleId
+    style_name: dict[str, str] = field(default_factory=dict)  # styleId -> name ("heading 1", "标题 2")
     _counters: dict[str, dict[int, int]] = field(default_factory=dict)
     _started: set[str] = field(default_factory=set)
 
@@ -165,6 +167,9 @@ class Numbering:
             sid = style.get(_W + "styleId")
             if sid is None:
                 continue
+            name = style.find(_W + "name")
+            if name is not None and name.get(_VAL):
+                self.style_name[sid] = name.get(_VAL)
             based = style.find(_W + "basedOn")
             if based is not None and based.get(_VAL):
                 self.style_base[sid] = based.get(_VAL)
@@ -209,6 +214,27 @@ class Numbering:
             label = label.replace(token, _FORMATS.get(fmt, str)(value))
         return label
 
+    def heading_level(self, p: Any) -> int | None:
+        """1…9 when paragraph ``p`` has a heading style (heading 1, 标题 2, or a style based on
+        one, or an outline level set on the paragraph or its style), else None."""
+        ppr = p.find(_W + "pPr")
+        if ppr is None:
+            return None
+        outline_lvl = ppr.find(_W + "outlineLvl")
+        if outline_lvl is not None:
+            value = _int(outline_lvl.get(_VAL), 9)
+            return value + 1 if value < 9 else None
+        pstyle = ppr.find(_W + "pStyle")
+        style = None if pstyle is None else pstyle.get(_VAL)
+        seen: set[str] = set()
+        while style and style not in seen:
+            seen.add(style)
+            m = _HEADING_STYLE.match(self.style_name.get(style, ""))
+            if m:
+                return int(m.group(1))
+            style = self.style_base.get(style)
+        return None
+
     def _num_of(self, p: Any) -> tuple[str | None, int | None]:
         ppr = p.find(_W + "pPr")
         nid: str | None = None
@@ -229,6 +255,9 @@ class Numbering:
             ilvl = ilvl if ilvl is not None else s_ilvl
             style = self.style_base.get(style)
         return nid, ilvl
+
+
+_HEADING_STYLE = re.compile(r"^\s*(?:heading|标题)\s*([1-9])\s*$", re.IGNORECASE)
 
 
 def _level(lvl: Any) -> Level:
