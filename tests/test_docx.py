@@ -385,3 +385,30 @@ def test_heading_style_names_of_wps_and_outline_levels() -> None:
     assert numbering.heading_level(para('<w:outlineLvl w:val="1"/>')) == 2
     assert numbering.heading_level(para('<w:outlineLvl w:val="9"/>')) is None  # body text
     assert numbering.heading_level(para("")) is None
+
+
+SCORER = ROOT.parent / "shared" / "tools" / "score.py"
+
+
+@pytest.mark.skipif(not SCORER.exists(), reason="../shared/tools/score.py not beside the repository")
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("*.docx")))
+def test_shared_scorer_gives_the_docx_the_score_of_its_txt(fixture: str) -> None:
+    import importlib.util
+    import json
+
+    import yaml
+
+    from govplan.export import render
+
+    spec = importlib.util.spec_from_file_location("govplan_shared_score", SCORER)
+    assert spec and spec.loader
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    stem = fixture.split(".")[0]
+    gold = yaml.safe_load((SCORER.parent.parent / "gold" / f"{stem}.gold.yaml").read_text(encoding="utf-8"))
+
+    def scores(path: Path) -> dict[str, float]:
+        pred = json.loads(render(extract(path), "json"))
+        return {k: score.f1(*v) for k, v in score.score_doc(gold, pred).items() if k != "meta"}
+
+    assert scores(FIXTURES / fixture) == scores(ROOT / "samples" / f"{stem}.txt")
