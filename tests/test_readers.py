@@ -266,14 +266,14 @@ def test_html_page_keeps_the_body_and_drops_the_chrome(tmp_path: Path) -> None:
     path.write_text(_page(title, body), encoding="utf-8")
     doc = read(path)
     lines = doc.raw.split("\n")
-    assert lines[0] == "索引号:\t11150300011554666A/2021-03833\t发文字号:\t"
-    assert lines[1] == " ".join(title.split())
-    assert lines[2:] == [" ".join(line.split()) for line in body]
+    assert lines[:2] == ["索引号:11150300011554666A/2021-03833", "发文字号:"]  # metadata: one field a line
+    assert lines[2] == " ".join(title.split())
+    assert lines[3:] == [" ".join(line.split()) for line in body]
     for junk in JUNK:
         assert junk not in doc.raw, junk
     assert doc.source.format == "html"
     assert doc.source.encoding == "utf-8"
-    assert doc.hints == ("table",)
+    assert doc.hints == ()  # a metadata table is not a data table
 
 
 def test_html_meta_charset_gbk_is_honoured(tmp_path: Path) -> None:
@@ -282,7 +282,7 @@ def test_html_meta_charset_gbk_is_honoured(tmp_path: Path) -> None:
     path.write_bytes(_page(title, body, charset="gb2312").encode("gb18030"))
     doc = read(path)
     assert doc.source.encoding == "gb18030"
-    assert doc.raw.split("\n")[2:] == [" ".join(line.split()) for line in body]
+    assert doc.raw.split("\n")[3:] == [" ".join(line.split()) for line in body]
 
 
 @pytest.mark.parametrize("charset", ["rot13", "base64", "undefined", "ascii", "no-such-codec", "utf-16"])
@@ -329,8 +329,8 @@ def test_html_task_table_keeps_columns_under_rowspan_and_colspan() -> None:
     assert doc.raw.split("\n") == [
         "序号\t主要任务\t责任单位\t完成时限",
         "1\t推进老旧 小区改造\t市住建局\t2023年底",
-        "2\t提升物业服务\t\t2023年6月底前",
-        "合计\t2项\t",
+        "2\t提升物业服务\t市住建局\t2023年6月底前",  # a rowspan applies to each row, as in .docx
+        "合计\t\t2项\t",  # a colspan cell, then an empty cell per further column
     ]
 
 

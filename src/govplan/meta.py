@@ -203,7 +203,14 @@ def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
         inner = regex.search(r"关于(?:印发|转发|下发|发布|公布)(.+?)的?通知$", notice_title)
         title = _squeeze(inner.group(1)) if inner else None
     if "title" in web:
-        title = _squeeze(web["title"])
+        # a portal's 标题 field may hold the cover notice's title: the plan's title is inside 《》
+        web_title = _squeeze(web["title"])
+        inner = regex.search(r"《(.+)》", web_title) if c.notice.match(web_title) else None
+        if inner is None:
+            title = web_title
+        else:
+            title = title or _squeeze(inner.group(1))
+            notice_title = notice_title or web_title
 
     issuer = web.get("issuer") or sig_issuer or issuer_from_notice or title_issuer
     date = parse_date(web.get("date", "")) or parse_date(web.get("published", "")) or sig_date
@@ -233,7 +240,7 @@ def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
 def _notice(head: list[_Line], c: _Compiled) -> tuple[str | None, str | None, int | None]:
     """The cover notice's title (joined over its lines), the issuer it names, its last line index."""
     for i, line in enumerate(head[:25]):
-        if "关于" not in line.text:
+        if "关于" not in line.text or c.field_label.match(line.text):  # a web 标题 field is no cover notice
             continue
         joined = line.text
         j = i

@@ -8,6 +8,7 @@ What a file is comes from its content first, then its extension:
 
 - ``%PDF-`` -> PDF (``pdf``); a ZIP with ``word/document.xml`` -> Word (``docx``);
 - a known binary signature (PNG, JPEG, GIF, ZIP, ELF, OLE2 .doc/.xls, archives…) -> ``InputError``;
+- OLE2 or RTF bytes named .doc/.dot/.wps/.wpt/.rtf -> converted to .docx by LibreOffice (``office``);
 - a .docx or .pdf name whose bytes are not a ZIP / PDF -> ``InputError`` (corrupt);
 - a .html/.htm name, or bytes that start like an HTML page -> ``html``;
 - anything else -> plain text (``text``), with encoding detection.
@@ -30,6 +31,8 @@ from .base import normalise_newlines
 __all__ = ["read", "read_bytes", "read_text"]
 
 _HTML_SUFFIXES = frozenset((".html", ".htm", ".xhtml", ".shtml"))
+# legacy word-processor files converted by LibreOffice (readers/office.py) when named as such
+_LEGACY_WORD_SUFFIXES = frozenset((".doc", ".dot", ".wps", ".wpt", ".rtf"))
 
 
 def read(path: str | Path) -> Document:
@@ -63,6 +66,10 @@ def read_bytes(data: bytes, name: str) -> Document:
         return read_pdf(data, name)
     if kind == sniff.ZIP:
         return _read_zip(data, name, suffix)
+    if suffix in _LEGACY_WORD_SUFFIXES and kind in (sniff.OLE2, "RTF document") and not sniff.ole2_encrypted(data):
+        from .office import read_legacy_word
+
+        return read_legacy_word(data, name, "OLE2" if kind == sniff.OLE2 else "RTF")
     if kind == sniff.OLE2:
         if sniff.ole2_encrypted(data):
             raise InputError("password-protected document: remove the password (save a copy without it) and try again", path=name)

@@ -7,17 +7,23 @@ for GBK pages.
 
 Text: the page is parsed with lxml and walked in document order.  Not read: ``head``, scripts,
 styles, ``noscript``, ``nav``, ``aside``, forms, hidden elements, elements whose id or class says
-nav / menu / footer / breadcrumb / share / sidebar / copyright / toolbar (unless they hold an
-article: 3+ paragraphs and 1,500+ characters), and ``header`` / ``footer`` unless they sit inside
-an ``article`` or ``main`` (then they are the article's own).
-Block elements (p, div, li, h1-h6, br, tr, …) end lines; whitespace is collapsed as a browser
-does, and a line break between two CJK characters disappears rather than becoming a space.
-Empty lines are dropped.
+nav / menu / footer / breadcrumb / share / sidebar / copyright / toolbar / related links / print
+and prev-next tools / search (unless they hold an article: 3+ paragraphs and 1,500+ characters),
+and ``header`` / ``footer`` unless they sit inside an ``article`` or ``main`` (then they are the
+article's own).  Block elements (p, div, li, h1-h6, br, tr, …) end lines; whitespace is collapsed
+as a browser does, and a line break between two CJK characters disappears rather than becoming a
+space.  Empty lines are dropped.
 
-Tables: a row of two or more cells holding inline content is one line, cells joined by "\\t"
-(``colspan`` cells once, ``rowspan`` continuations as empty cells, as the docx reader does); a
-row with a nested table, a heading or much block content is page layout and is read as blocks.
-When a data row was emitted, ``hints`` is ``("table",)``.  lxml is imported only here.
+Metadata: the public-information block of a government page (索引号, 发文机关, 发文字号, 成文日期 …)
+is written as lines "label：value", one per field, whether the page lays it out as a list or as a
+table (label cells ending in a colon or ``th`` label cells, each followed by its value cell; or
+cells that each begin with a label).  ``meta`` reads those lines.
+
+Tables: any other row of two or more cells holding inline content is one line, cells joined by
+"\t" on the table grid, as the docx reader does: a ``rowspan`` cell repeated in each row it
+covers, a ``colspan`` cell followed by an empty cell per further column.  A row with a nested
+table, a heading or much block content is page layout and is read as blocks.  When a data row was
+emitted, ``hints`` is ``("table",)``.  lxml is imported only here.
 """
 
 from __future__ import annotations
@@ -47,7 +53,23 @@ _BLOCK_TAGS = _HEADINGS | frozenset(
         *("thead", "tr", "ul"),
     }
 )
-_JUNK_NAME = re.compile(r"nav|menu|footer|crumb|share|sidebar|copyright|toolbar", re.IGNORECASE)
+# page chrome by id or class: a name containing one of these, or having one as a -/_ separated word
+_JUNK_NAME = re.compile(
+    r"nav|menu|footer|crumb|share|sidebar|copyright|toolbar|top-?bar|friend-?link|qrcode|erweima|pagination"
+    r"|xglj|fenxiang|related",
+    re.IGNORECASE,
+)
+_JUNK_WORDS = frozenset(
+    (
+        *("tools", "tool", "print", "prev", "next", "prevnext", "pager", "swipe", "search", "skip", "login"),
+        *("links", "ewm", "gotop", "backtop"),
+    )
+)
+_NAME_WORD = re.compile(r"[\s_-]+")
+# metadata cells: a short label and a colon, alone ("索 引 号：") or leading the value ("发文机关：…")
+_LABEL_CELL = re.compile(r"^[^\s:：]{1,10}(?:[ \u3000]+[^\s:：]{1,10}){0,5}[ \u3000]*[:：]$")
+_LABEL_LED = re.compile(r"^[^\s:：\d]{1,10}(?:[ \u3000]+[^\s:：]{1,10}){0,5}[ \u3000]*[:：]")
+_SHORT_LABEL = re.compile(r"^[^\s:：\d]{1,10}(?:[ \u3000]+[^\s:：]{1,10}){0,5}$")
 _ARTICLE_PARAGRAPHS = 3  # a junk-named element with this many <p> and characters is kept
 _ARTICLE_CHARS = 1500
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -144,7 +166,7 @@ class _Walker:
         self.lines: list[str] = []
         self.has_table = False
         self._parts: list[str] = []
-        self._rowspans: dict[Any, dict[int, list[int]]] = {}  # table -> column -> [width, rows left]
+        self._rowspans: dict[Any, dict[int, tuple[int, int, str]]] = {}  # table -> column -> (width, rows left, text)
 
     def walk(self, root: Any) -> None:
         # an explicit stack instead of recursion: pages nest deeper than Python's recursion limit;
@@ -205,36 +227,69 @@ class _Walker:
 
     def _row(self, tr: Any) -> None:
         self._break()
-        self.has_table = True
-        self.lines.append("\t".join(self._row_cells(tr)))
+        pairs = None if self._rowspans.get(_table_of(tr)) else _label_pairs(tr)
+        if pairs is not None:
+            self.lines.extend(pairs)
+        else:
+            self.has_table = True
+            self.lines.append("\t".join(self._row_cells(tr)))
         self._add(tr.tail)
 
     def _row_cells(self, tr: Any) -> list[str]:
-        """The cells of a data row, rowspan continuations as "", each colspan cell once."""
+        """The cells of a data row on the table grid: a ``rowspan`` cell repeated in each row it
+        covers, a ``colspan`` cell followed by an empty cell for each further column."""
         pending = self._rowspans.setdefault(_table_of(tr), {})
         cells = _cells(tr)
         out: list[str] = []
         column = 0
         while cells or any(col >= column for col in pending):
             if column in pending:
-                width, left = pending[column]
-                out.append("")
+                width, left, text = pending[column]
+                out.extend([text, *[""] * (width - 1)])
                 if left <= 1:
                     del pending[column]
                 else:
-                    pending[column] = [width, left - 1]
+                    pending[column] = (width, left - 1, text)
                 column += width
             elif cells:
                 cell = cells.pop(0)
                 width = _span(cell, "colspan")
                 rows = _span(cell, "rowspan")
+                text = _cell_text(cell)
                 if rows > 1:
-                    pending[column] = [width, rows - 1]
-                out.append(_cell_text(cell))
+                    pending[column] = (width, rows - 1, text)
+                out.extend([text, *[""] * (width - 1)])
                 column += width
             else:
                 column = min(col for col in pending if col >= column)
         return out
+
+
+def _label_pairs(tr: Any) -> list[str] | None:
+    """The lines "label：value" of a metadata row, or None for a row of a data table.
+
+    A metadata row pairs labels with values: label cells that end with a colon ("索 引 号：")
+    or are ``th`` beside ``td`` cells, each followed by its value; or cells that each start with
+    a label ("发文机关：国务院办公厅").  Each pair becomes a line, as the page prints it."""
+    cells = _cells(tr)
+    if len(cells) < 2 or any(_span(cell, "rowspan") > 1 for cell in cells):
+        return None
+    texts = [_cell_text(cell) for cell in cells]
+    if all(_LABEL_LED.match(text) for text in texts if text) and any(texts):
+        return [text for text in texts if text]
+    if len(cells) % 2:
+        return None
+    tags = [cell.tag.lower() for cell in cells]
+    pairs = []
+    for i in range(0, len(cells), 2):
+        label, value = texts[i].strip(), texts[i + 1].strip()
+        if _LABEL_CELL.match(label):
+            pairs.append(label + value)
+        elif tags[i] == "th" and tags[i + 1] == "td" and _SHORT_LABEL.match(label):
+            pairs.append(f"{label}：{value}")
+        else:
+            return None
+    return pairs
 
 
 def _collapse(text: str) -> str:
@@ -252,7 +307,8 @@ def _is_junk(element: Any, tag: str) -> bool:
     attrs = element.attrib
     if "hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style", "")):
         return True
-    if not _JUNK_NAME.search(f"{attrs.get('id', '')} {attrs.get('class', '')}"):
+    names = f"{attrs.get('id', '')} {attrs.get('class', '')}"
+    if not _JUNK_NAME.search(names) and not _JUNK_WORDS.intersection(_NAME_WORD.split(names.lower())):
         return False
     return not _holds_an_article(element)
 
