@@ -23,9 +23,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP) ## set up, then extract a sample plan as YAML
 	$(BIN)/govplan extract $(SAMPLE) --format yaml
 
-test: $(STAMP) ## set up if needed, then lint and run the whole suite
+test: $(STAMP) ## set up if needed, then lint, check the rule files and run the whole suite
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy
+	$(BIN)/govplan rules check
 	$(BIN)/pytest
 
 lint: $(STAMP) ## ruff and mypy
