@@ -9,12 +9,13 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from govplan.errors import OutputError
-from govplan.export import FORMATS, render, write_atomic
+from govplan.errors import ExitCode, OutputError
+from govplan.export import FORMATS, LineIndex, render, render_many, section_label, write_atomic
 from govplan.models import (
     Comparator,
     Contact,
@@ -143,68 +144,135 @@ def test_jsonl_of_a_plan_without_tasks_is_empty() -> None:
     assert render(PLAN.model_copy(update={"tasks": []}), "jsonl") == b""
 
 
-def test_csv_has_a_bom_and_one_row_per_task() -> None:
-    data = render(PLAN, "csv")
-    assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert list(rows[0]) == [
-        "id",
-        "section",
-        "title",
-        "lead",
-        "responsible",
-        "cooperating",
-        "deadlines",
-        "targets",
-        "line",
-    ]
+LEDGER = ["序号", "章节", "任务", "具体内容", "牵头单位", "责任单位", "配合单位", "完成时限", "量化目标", "原文行号"]
+# a source text for PLAN: 30 empty lines, then line 31 = [30, 110), line 32 = [111, 211), line 33 = [212, 300)
+SOURCE = "\n" * 30 + "甲" * 80 + "\n" + "乙" * 100 + "\n" + "丙" * 88
+
+
+def _csv_rows(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM Excel and WPS need to read UTF-8
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_is_the_ledger_with_a_bom_one_row_per_task() -> None:
+    rows = _csv_rows(render(PLAN, "csv"))
+    assert list(rows[0]) == LEDGER
     assert rows[0] == {
-        "id": "t1",
-        "section": "二/一",
-        "title": "完善网格化管理|试点",
-        "lead": "市城市管理综合执法局",  # canonical, each once
-        "responsible": "市委政法委、市公安局",
-        "cooperating": "各成员单位",
-        "deadlines": "2023-12-31;2019-06-01/2020-09-30",
-        "targets": ">=20%",
-        "line": "31",
+        "序号": "1",
+        "章节": "二 主要任务 › 一 完善网格化管理",  # the enclosing headings, outermost first
+        "任务": "完善网格化管理|试点",
+        "具体内容": "结合城管领域实际，2023年底前绿色出行分担率达到20%以上。",
+        "牵头单位": "市城市管理综合执法局",  # canonical, each once
+        "责任单位": "市委政法委、市公安局",
+        "配合单位": "各成员单位",
+        "完成时限": "2023-12-31；2019-06-01/2020-09-30",
+        "量化目标": "绿色出行分担率达到20%以上",
+        "原文行号": "31",
     }
-    assert rows[1]["deadlines"] == "长期坚持"  # no date: the printed text
-    assert rows[1]["targets"] == "60个"  # "=" left out, so Excel does not read a formula
+    assert rows[1]["完成时限"] == "长期坚持"  # no date: the printed text
+    assert rows[1]["章节"] == "二 主要任务"  # 二/二 has no heading of its own
     assert len(rows) == 2
 
 
-def test_xlsx_has_the_four_sheets_and_known_cells() -> None:
+def test_csv_round_trips_text_with_commas_quotes_and_line_breaks() -> None:
+    task = PLAN.tasks[1].model_copy(update={"text": '第一行，含"引号",逗号\n第二行'})
+    plan = PLAN.model_copy(update={"tasks": [task]})
+    rows = _csv_rows(render(plan, "csv"))
+    assert rows[0]["具体内容"] == '第一行，含"引号",逗号\n第二行'
+
+
+def test_line_numbers_come_from_the_spans_when_the_source_text_is_given() -> None:
+    rows = _csv_rows(render(PLAN, "csv", text=SOURCE))
+    assert [row["原文行号"] for row in rows] == ["31–32", "32–33"]
+
+
+def test_line_index_maps_offsets_and_spans_to_lines() -> None:
+    lines = LineIndex("ab\ncd\n\nef")
+    assert [lines.line(i) for i in range(10)] == [1, 1, 1, 2, 2, 2, 3, 4, 4, 4]
+    assert lines.lines((0, 3)) == (1, 1)  # a span ending with its line break stays on the line
+    assert lines.lines((1, 4)) == (1, 2)
+    assert lines.bounds(2) == (3, 5) and lines.bounds(4) == (7, 9)
+
+
+def test_section_label_names_the_enclosing_headings() -> None:
+    sections = {s.path: s for s in PLAN.sections}
+    assert section_label(PLAN.tasks[0], sections) == "二 主要任务 › 一 完善网格化管理"
+    own = PLAN.tasks[0].model_copy(update={"title": "完善网格化管理"})
+    assert section_label(own, sections) == "二 主要任务"  # the task is the heading: the 任务 column has it
+    deeper = PLAN.tasks[0].model_copy(update={"section": "二/一/3"})
+    assert section_label(deeper, sections) == "二 主要任务 › 一 完善网格化管理"  # 3 has no heading
+    nowhere = PLAN.tasks[0].model_copy(update={"section": "五/一"})
+    assert section_label(nowhere, sections) == "五/一"  # no heading known: the path
+
+
+def _book(data: bytes) -> Any:
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(render(PLAN, "xlsx")))
-    assert book.sheetnames == ["任务", "指标", "章节", "信息"]
-    tasks = book["任务"]
-    assert [c.value for c in tasks[1]] == [
-        "id",
-        "section",
-        "title",
-        "lead",
-        "responsible",
-        "cooperating",
-        "deadlines",
-        "targets",
-        "line",
-    ]
-    assert tasks["E2"].value == "市委政法委、市公安局"
-    assert tasks["I2"].value == 31
-    assert tasks["A1"].font.bold
-    assert tasks.freeze_panes == "A2"
-    assert tasks.column_dimensions["C"].width > 10
-    targets = book["指标"]
-    assert targets["B2"].value == "绿色出行分担率"
-    assert targets["C3"].value == "="  # stored as text, not as a formula
-    assert targets["C3"].data_type == "s"
-    assert book["章节"]["D3"].value == "完善网格化管理"
-    meta = {row[0]: row[1] for row in book["信息"].iter_rows(min_row=2, values_only=True)}
-    assert meta["doc_number"] == "昆府发〔2023〕6号"
-    assert meta["source.path"] == "notice.txt"
-    assert meta["warning"] == "第40行：责任单位未识别"
+    return load_workbook(io.BytesIO(data))
+
+
+def test_xlsx_has_the_four_sheets_headers_and_a_usable_ledger() -> None:
+    book = _book(render(PLAN, "xlsx", text=SOURCE))
+    assert book.sheetnames == ["任务分解表", "责任清单", "量化目标", "文件信息"]
+    ledger = book["任务分解表"]
+    assert [c.value for c in ledger[1]] == LEDGER
+    assert [c.value for c in ledger[2]][:3] == [1, "二 主要任务 › 一 完善网格化管理", "完善网格化管理|试点"]
+    assert ledger["F2"].value == "市委政法委、市公安局"
+    assert ledger["J2"].value == "31–32"
+    assert ledger.freeze_panes == "A2"
+    assert ledger.auto_filter.ref == "A1:J3"
+    assert ledger["A1"].font.bold
+    assert ledger["D2"].alignment.wrap_text
+    assert ledger.column_dimensions["D"].width >= 50  # 具体内容 is wide
+    assert ledger.column_dimensions["A"].width < 10  # 序号 is narrow
+
+
+def test_xlsx_deadlines_are_real_excel_dates() -> None:
+    ledger = _book(render(PLAN, "xlsx"))["任务分解表"]
+    due = ledger["H2"]
+    assert due.is_date and due.value == dt.datetime(2023, 12, 31)  # the latest dated end
+    assert due.number_format == "yyyy-mm-dd"
+    assert due.comment is not None  # several deadlines: all of them in a note
+    assert "2019年6月至2020年9月 → 2019-06-01/2020-09-30" in due.comment.text
+    assert ledger["H3"].value == "长期坚持" and not ledger["H3"].is_date  # undated: the text
+    assert ledger["H3"].comment is None
+
+
+def test_xlsx_responsibility_sheet_lists_each_units_tasks_by_role() -> None:
+    sheet = _book(render(PLAN, "xlsx"))["责任清单"]
+    assert [c.value for c in sheet[1]] == ["单位", "角色", "序号", "任务", "完成时限", "原文名称"]
+    rows = [tuple(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert rows[0] == ("市城市管理综合执法局", "牵头", 1, "完善网格化管理|试点", dt.datetime(2023, 12, 31),
+                       "市城管执法局、市城市管理综合执法局")  # fmt: skip
+    assert {(unit, role) for unit, role, *_ in rows} == {
+        ("市城市管理综合执法局", "牵头"),
+        ("市委政法委", "责任"),
+        ("市公安局", "责任"),
+        ("各成员单位", "配合"),
+    }
+    assert all(row[5] is None for row in rows[1:])  # printed name shown only when it differs
+
+
+def test_xlsx_target_sheet_has_numbers_signs_and_dates() -> None:
+    sheet = _book(render(PLAN, "xlsx"))["量化目标"]
+    header = [c.value for c in sheet[1]]
+    assert header == ["任务序号", "任务", "指标", "比较", "目标值", "计量单位", "时限", "原文", "原文行号"]
+    first = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert first["指标"] == "绿色出行分担率" and first["比较"] == "≥" and first["目标值"] == 20
+    assert first["时限"] == dt.datetime(2023, 12, 31) and sheet["G2"].is_date
+    assert sheet["D3"].value == "=" and sheet["D3"].data_type == "s"  # text, not a formula
+    assert sheet["A3"].value == 2 and sheet["E3"].value == 60
+
+
+def test_xlsx_file_information_sheet() -> None:
+    sheet = _book(render(PLAN, "xlsx"))["文件信息"]
+    info = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert info["文件"] == "notice.txt"
+    assert info["文号"] == "昆府发〔2023〕6号"
+    assert info["成文日期"] == dt.datetime(2023, 4, 7)
+    assert info["联系电话"] == "2612004"
+    assert info["任务数"] == 2
+    assert info["提示"] == "第40行：责任单位未识别"
 
 
 def test_xlsx_bytes_are_deterministic(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -212,23 +280,35 @@ def test_xlsx_bytes_are_deterministic(monkeypatch: pytest.MonkeyPatch) -> None:
     later = time.time() + 400 * 86400
     monkeypatch.setattr(time, "time", lambda: later)  # the clock the ZIP writer stamps members with
     assert render(_plan(), "xlsx") == first
-    from openpyxl import load_workbook
-
-    properties = load_workbook(io.BytesIO(first)).properties
+    properties = _book(first).properties
     assert properties.created == properties.modified == dt.datetime(2000, 1, 1)
 
 
-def test_markdown_has_title_meta_and_an_escaped_task_table() -> None:
-    text = render(PLAN, "markdown").decode("utf-8")
+def test_xlsx_strips_characters_excel_refuses() -> None:
+    task = PLAN.tasks[1].model_copy(update={"title": "控制\x07字符"})
+    ledger = _book(render(PLAN.model_copy(update={"tasks": [task]}), "xlsx"))["任务分解表"]
+    assert ledger["C2"].value == "控制字符"
+
+
+def test_markdown_report_has_meta_outline_tasks_targets_and_warnings() -> None:
+    text = render(PLAN, "markdown", text=SOURCE).decode("utf-8")
     lines = text.splitlines()
     assert lines[0] == "# 推进一刻钟社区城市颜值圈建设工作方案"
     assert "- 文号：昆府发〔2023〕6号" in lines
-    assert "| 章节 | 任务 | 牵头 | 责任 | 配合 | 时限 | 指标 |" in lines
-    row = "| 二/一 | 完善网格化管理\\|试点 | 市城市管理综合执法局 | 市委政法委、市公安局 | 各成员单位 | 2023-12-31;2019-06-01/2020-09-30 | >=20% |"
+    assert lines[lines.index("## 提纲") + 2 : lines.index("## 提纲") + 4] == ["- 二 主要任务", "  - 一 完善网格化管理"]
+    assert "| 序号 | 章节 | 任务 | 牵头单位 | 责任单位 | 配合单位 | 完成时限 | 量化目标 | 原文行号 |" in lines
+    row = (
+        "| 1 | 二 主要任务 › 一 完善网格化管理 | 完善网格化管理\\|试点 | 市城市管理综合执法局 | 市委政法委、市公安局 | 各成员单位 "
+        "| 2023-12-31；2019-06-01/2020-09-30 | 绿色出行分担率达到20%以上 | 31–32 |"
+    )
     assert row in lines
-    table = [line for line in lines if line.startswith("| ")]
-    assert len(table) == 2 + len(PLAN.tasks)
-    assert all(line.replace("\\|", "").count("|") == 8 for line in table)
+    top = lines.index("## 任务分解（2项）") + 2
+    table = lines[top : top + 4]
+    assert all(line.replace("\\|", "").count("|") == 10 for line in table)  # 9 cells, | escaped
+    assert lines[top + 4] == ""
+    assert "| 1 | 绿色出行分担率 | 绿色出行分担率 ≥20% | 2023-12-31 | 绿色出行分担率达到20%以上 |" in lines
+    assert "| 2 |  | 60个 |  | 完成改造老旧小区60个 |" in lines  # "=" left out
+    assert lines[lines.index("## 提示") + 2] == "- 第40行：责任单位未识别"
 
 
 def test_a_plan_with_nothing_found_still_renders_every_format() -> None:
@@ -238,15 +318,138 @@ def test_a_plan_with_nothing_found_still_renders_every_format() -> None:
     assert json.loads(outputs["json"])["tasks"] == []
     assert yaml.safe_load(outputs["yaml"]) == bare.model_dump(mode="json")
     assert outputs["jsonl"] == b""
-    assert outputs["csv"].decode("utf-8-sig").splitlines() == [
-        ",".join(
-            ["id", "section", "title", "lead", "responsible", "cooperating", "deadlines", "targets", "line"]
-        )
-    ]
-    assert outputs["markdown"].decode("utf-8").startswith("# notice.txt\n")
-    from openpyxl import load_workbook
+    assert outputs["csv"].decode("utf-8-sig").splitlines() == [",".join(LEDGER)]
+    markdown = outputs["markdown"].decode("utf-8")
+    assert markdown.startswith("# notice.txt\n") and "（未识别出任务）" in markdown
+    book = _book(outputs["xlsx"])
+    assert [book[name].max_row for name in book.sheetnames] == [1, 1, 1, 23]  # 文件 and 21 items
 
-    assert load_workbook(io.BytesIO(outputs["xlsx"]))["任务"].max_row == 1
+
+# --- several plans in one output ----------------------------------------------------------------
+
+OTHER = PLAN.model_copy(
+    update={
+        "source": PLAN.source.model_copy(update={"path": "其他方案.docx", "format": "docx"}),
+        "meta": Meta(title="另一个方案"),
+        "tasks": PLAN.tasks[1:],
+        "targets": PLAN.targets[1:],
+        "warnings": [],
+    }
+)
+
+
+def test_render_many_json_is_a_list_and_yaml_separate_documents() -> None:
+    assert json.loads(render_many([PLAN, OTHER], "json")) == [TREE, OTHER.model_dump(mode="json")]
+    documents = list(yaml.safe_load_all(render_many([PLAN, OTHER], "yaml")))
+    assert documents == [TREE, OTHER.model_dump(mode="json")]
+    lines = render_many([PLAN, OTHER], "jsonl").decode("utf-8").splitlines()
+    assert [json.loads(line)["document"] for line in lines] == ["notice.txt", "notice.txt", "其他方案.docx"]
+
+
+def test_render_many_csv_has_a_file_column() -> None:
+    rows = _csv_rows(render_many([PLAN, OTHER], "csv", texts=[SOURCE, None]))
+    assert list(rows[0]) == ["文件", *LEDGER]
+    assert [(row["文件"], row["序号"], row["原文行号"]) for row in rows] == [
+        ("notice.txt", "1", "31–32"),
+        ("notice.txt", "2", "32–33"),
+        ("其他方案.docx", "1", "35"),
+    ]
+
+
+def test_render_many_xlsx_is_one_workbook_with_a_file_column() -> None:
+    book = _book(render_many([PLAN, OTHER], "xlsx"))
+    ledger = book["任务分解表"]
+    assert [c.value for c in ledger[1]] == ["文件", *LEDGER]
+    assert [row[:2] for row in ledger.iter_rows(min_row=2, values_only=True)] == [
+        ("notice.txt", 1),
+        ("notice.txt", 2),
+        ("其他方案.docx", 1),
+    ]
+    assert ledger["I2"].is_date  # 完成时限 moved one column right, still a date
+    assert ledger.auto_filter.ref == "A1:K4"
+    for name in ("责任清单", "量化目标"):
+        assert book[name]["A1"].value == "文件"
+    info = book["文件信息"]
+    header = [c.value for c in info[1]]
+    assert header[:3] == ["文件", "标题", "通知标题"]
+    assert [row[1] for row in info.iter_rows(min_row=2, values_only=True)] == [PLAN.meta.title, "另一个方案"]
+
+
+def test_render_many_markdown_is_one_report_after_another() -> None:
+    text = render_many([PLAN, OTHER], "markdown").decode("utf-8")
+    assert text.count("\n---\n") == 1
+    assert "# 推进一刻钟社区城市颜值圈建设工作方案" in text and "# 另一个方案" in text
+
+
+def test_render_many_refuses_texts_of_another_length() -> None:
+    with pytest.raises(ValueError, match="as many"):
+        render_many([PLAN, OTHER], "csv", texts=[SOURCE])
+
+
+def test_plan_to_json_and_to_yaml_delegate_to_export() -> None:
+    assert PLAN.to_json() == render(PLAN, "json").decode("utf-8")
+    assert yaml.safe_load(PLAN.to_yaml()) == TREE
+
+
+# --- the command line: several inputs, one output -------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
+
+
+def _run(*args: str) -> tuple[int, bytes, str]:
+    from click.testing import CliRunner
+
+    from govplan.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout_bytes, result.stderr
+
+
+def test_extract_to_xlsx_gives_a_known_row_of_a_sample(tmp_path: Path) -> None:
+    target = tmp_path / "ledger.xlsx"
+    code, out, err = _run("extract", str(SAMPLES[0]), "-o", str(target))
+    assert code == 0, err
+    assert out == b""
+    ledger = _book(target.read_bytes())["任务分解表"]
+    first = dict(zip(LEDGER, [c.value for c in ledger[2]], strict=True))
+    assert first["任务"] == "完善网格化管理"
+    assert first["章节"] == "二 工作任务"
+    assert first["责任单位"] == "市城市管理综合执法局"
+    assert first["配合单位"] == "市委政法委、各区人民政府"
+    assert first["原文行号"] == "33–37"  # heading to the end of the clause, from the span
+    assert first["具体内容"].startswith("结合城管领域现行街长制")
+
+
+def test_several_inputs_to_one_xlsx_file(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"")
+    target = tmp_path / "all.xlsx"
+    code, _, err = _run("extract", str(SAMPLES[0]), str(broken), str(SAMPLES[-1]), "-o", str(target))
+    assert code == ExitCode.PARTIAL  # the empty file is named, the others are written
+    assert str(broken) in err
+    book = _book(target.read_bytes())
+    ledger = book["任务分解表"]
+    files = [row[0] for row in ledger.iter_rows(min_row=2, values_only=True)]
+    assert set(files) == {str(SAMPLES[0]), str(SAMPLES[-1])}
+    assert files == sorted(files)  # documents in the order given
+    dated = [row for row in ledger.iter_rows(min_row=2) if row[0].value == str(SAMPLES[-1])]
+    assert any(row[8].is_date for row in dated)  # the task list of the last sample has dated deadlines
+    assert [row[0] for row in book["文件信息"].iter_rows(min_row=2, values_only=True)] == files[:1] + files[-1:]
+
+
+def test_several_inputs_to_csv_on_stdout() -> None:
+    code, out, err = _run("extract", str(SAMPLES[0]), str(SAMPLES[1]), "-f", "csv")
+    assert code == 0, err
+    rows = _csv_rows(out)
+    assert list(rows[0])[:2] == ["文件", "序号"]
+    assert {row["文件"] for row in rows} == {str(SAMPLES[0]), str(SAMPLES[1])}
+
+
+def test_several_inputs_to_a_path_without_extension_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = _run("extract", str(SAMPLES[0]), str(SAMPLES[1]), "-o", str(tmp_path / "out"))
+    assert code == ExitCode.USAGE
+    assert "-o DIR" in err and "-o FILE" in err
 
 
 def test_unknown_format_is_refused() -> None:

@@ -7,7 +7,6 @@ stdout carries only the payload; messages go to stderr, one line each, never a t
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -55,12 +54,16 @@ def _load_rules(rules_dir: str | None) -> Any:
 
 
 def _extract(file: str, rules: Any) -> Any:
+    return _extract_with_text(file, rules)[0]
+
+
+def _extract_with_text(file: str, rules: Any) -> tuple[Any, str]:
+    """The plan of ``file`` (- for stdin) and the source text as read (for line numbers)."""
     from .pipeline import extract
     from .readers import read, read_bytes
 
-    if file == "-":
-        return extract(read_bytes(sys.stdin.buffer.read(), "<stdin>"), rules)
-    return extract(read(file), rules)
+    document = read_bytes(sys.stdin.buffer.read(), "<stdin>") if file == "-" else read(file)
+    return extract(document, rules), document.raw
 
 
 class _LazyGroup(click.Group):
@@ -100,7 +103,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("-o", "--output", "output", default=None, help="Output file, directory (one file per input), or - for stdout.")
+@click.option("-o", "--output", "output", default=None,
+              help="Output file (several inputs: one combined output), directory (one file per input), or - for stdout.")
 @click.option("-f", "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None,
               help="Output format (default: from the output's extension, else yaml).")
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
@@ -108,37 +112,49 @@ def main() -> None:
 def extract(files: tuple[str, ...], output: str | None, fmt: str | None, rules_dir: str | None) -> None:
     """Extract the outline, metadata, tasks, units, deadlines and targets of FILE(s).
 
-    FILE is a .txt (any common encoding), .docx, .html or .pdf; - reads stdin.
+    FILE is a .txt (any common encoding), .docx, .html or .pdf; - reads stdin.  Several FILEs
+    give one combined output (a JSON list, YAML documents, one table or workbook with a 文件
+    column), or with -o DIR one output per input.
     """
-    from .export import render, write_atomic
+    from .export import render, render_many, write_atomic
 
     with _guard():
         rules = _load_rules(rules_dir)
         out_dir = _output_dir(output, files)
         fmt = fmt or _format_from(output) or "yaml"
-        if len(files) > 1 and out_dir is None and fmt not in ("json", "yaml", "jsonl"):
-            raise click.UsageError(f"several inputs in {fmt} need -o DIR (one output per input)")
-        rendered: list[bytes] = []
+        to_stdout = output in (None, "-")
+        if fmt == "xlsx" and to_stdout and sys.stdout.isatty():
+            raise click.UsageError("xlsx is binary: write it with -o FILE.xlsx")
+        combined = len(files) > 1 and out_dir is None
+        plans: list[Any] = []
+        texts: list[str | None] = []
         failures: list[GovplanError] = []
         for file in files:
             try:
-                plan = _extract(file, rules)
-                data = render(plan, fmt)
+                plan, text = _extract_with_text(file, rules)
+                data = b"" if combined else render(plan, fmt, text=text)
             except GovplanError as err:
                 if len(files) == 1:
                     raise
                 _fail(str(err))
                 failures.append(err)
                 continue
-            if out_dir is not None:
+            if combined:
+                plans.append(plan)
+                texts.append(text)
+            elif out_dir is not None:
                 stem = "stdin" if file == "-" else Path(file).stem
                 write_atomic(out_dir / f"{stem}{_SUFFIX[fmt]}", data)
-            elif output not in (None, "-"):
-                write_atomic(Path(output), data)
+            elif not to_stdout:
+                write_atomic(Path(str(output)), data)
             else:
-                rendered.append(data)
-        if rendered:
-            _write_stdout(_join(rendered, fmt))
+                _write_stdout(data)
+        if plans:
+            data = render_many(plans, fmt, texts=texts)
+            if to_stdout:
+                _write_stdout(data)
+            else:
+                write_atomic(Path(str(output)), data)
         if failures:
             sys.exit(int(ExitCode.PARTIAL) if len(failures) < len(files) else int(failures[0].exit_code))
 
@@ -154,8 +170,11 @@ def _output_dir(output: str | None, files: tuple[str, ...]) -> Path | None:
         except OSError as err:
             raise OutputError(f"cannot create directory: {err.strerror}", path=str(path)) from None
         return path
-    if len(files) > 1:
-        raise click.UsageError("several inputs need -o DIR (an existing directory, or a path ending in /)")
+    if len(files) > 1 and not path.suffix:
+        raise click.UsageError(
+            "several inputs need -o DIR (an existing directory, or a path ending in /: one output per input)"
+            " or -o FILE with an extension (.xlsx, .csv, .json …: one combined output)"
+        )
     return None
 
 
@@ -163,16 +182,6 @@ def _format_from(output: str | None) -> str | None:
     if not output or output == "-":
         return None
     return _EXTENSIONS.get(Path(output).suffix.lstrip(".").lower())
-
-
-def _join(parts: list[bytes], fmt: str) -> bytes:
-    if len(parts) == 1:
-        return parts[0]
-    if fmt == "json":
-        return (json.dumps([json.loads(p) for p in parts], ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    if fmt == "yaml":
-        return b"---\n" + b"---\n".join(parts)
-    return b"".join(parts)
 
 
 def _write_stdout(data: bytes) -> None:
