@@ -70,6 +70,8 @@ class _Compiled:
         self.verb_role = rules.verbs.by_word()
         verbs = sorted(self.verb_role, key=len, reverse=True)
         self.verb_tail = regex.compile(r"(?P<verb>" + "|".join(map(regex.escape, verbs)) + r")$")
+        # a segment without any role verb has no assignment: skip the costly lazy pattern
+        self.any_verb = regex.compile("|".join(map(regex.escape, verbs)))
         self.paren = regex.compile(r"[（(【](?P<body>[^（()）【】]*(?:[（(][^（()）]*[）)][^（()）【】]*)*)[）)】]")
         self.assignment = regex.compile(
             r"(?P<units>[^、，,；;]+?(?:、[^、，,；;]+?)*?)(?P<verb>"
@@ -88,6 +90,8 @@ def _compiled(rules: ClauseRules) -> _Compiled:
 _OPEN = "（(【["
 _CLOSE = "）)】]"
 # another field of the same bracket ("完成时限：", "备注：") ends a unit list
+_SEGMENT_BREAK = regex.compile(r"([，,；;])")
+_LEAD_IN = regex.compile(r"^\s*(?:由|请|要求)")
 _OTHER_FIELD = regex.compile(r"[，,；;\s]\s*\p{Han}{2,6}\s*[:：]")
 
 
@@ -204,11 +208,13 @@ def _assignment(body: str, offset: int, c: _Compiled, unit_rules: UnitRules) -> 
     unit list; other segments (a time limit, a remark) are passed over; one assignment at least."""
     units: list[FoundUnit] = []
     pos = 0
-    for segment in regex.split(r"([，,；;])", body):
+    for segment in _SEGMENT_BREAK.split(body):
         seg_start = pos
         pos += len(segment)
         if not segment.strip() or segment in "，,；;":
             continue
+        if not c.any_verb.search(segment):
+            continue  # neither an assignment nor a verb-ended segment
         matches = list(c.assignment.finditer(segment))
         if not matches:
             if c.verb_tail.search(segment):
@@ -217,7 +223,7 @@ def _assignment(body: str, offset: int, c: _Compiled, unit_rules: UnitRules) -> 
         for m in matches:
             names_start = m.start("units")
             names = m.group("units")
-            lead_in = regex.match(r"^\s*(?:由|请|要求)", names)
+            lead_in = _LEAD_IN.match(names)
             if lead_in:
                 names_start += lead_in.end()
                 names = names[lead_in.end():]

@@ -53,7 +53,7 @@ _ENDS = "。！？!?：:…)）”》】」"
 
 class _Compiled:
     def __init__(self, rules: CleanRules, heading_start: Any) -> None:
-        self.junk = [regex.compile(p) for p in rules.junk_lines]
+        self.junk = _any_of(rules.junk_lines)
         self.footer = [regex.compile(p) for p in rules.footer_markers]
         self.inline = regex.compile("|".join(f"(?:{p})" for p in rules.inline_junk)) if rules.inline_junk else None
         self.label = regex.compile(rules.label_line)
@@ -62,37 +62,78 @@ class _Compiled:
         self.rules = rules
 
 
+def _any_of(patterns: list[str]) -> list[Any]:
+    """Patterns searched in single lines, as one alternation (one search a line instead of one
+    per pattern), unless a pattern refers to its groups by number or sets flags, which an
+    alternation would change."""
+    if not patterns:
+        return []
+    # searched in one line (no newline): ^.*X matches where X matches anywhere, and without the
+    # leading .* the engine does not try every split of the line (several times faster)
+    patterns = [p[3:] if p.startswith("^.*") and p[3:4] not in ("?", "+", "{") else p for p in patterns]
+    if any(_GROUP_SENSITIVE.search(p) for p in patterns):
+        return [regex.compile(p) for p in patterns]
+    return [regex.compile("|".join(f"(?:{p})" for p in patterns))]
+
+
+_GROUP_SENSITIVE = regex.compile(r"\\[1-9g]|\(\?P=|\(\?[a-zA-Z]+[:)]|\(\?\(|\(\?[0-9R&+-]")
+
+
 def _compiled(rules: CleanRules, heading_start: Any) -> _Compiled:
     return compiled(rules, lambda r: _Compiled(r, heading_start))
 
 
-def _normalise_char(ch: str) -> str:
-    code = ord(ch)
-    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-        return chr(code - 0xFEE0)
-    if ch in _SPACES:
-        return _SPACES[ch]
-    if ch in _DROP:
-        return ""
-    return ch
+# one character in, one character out (full-width → ASCII, wide spaces → " "); _DROP goes apart
+_ONE_TO_ONE = {
+    **{code: code - 0xFEE0 for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for code in range(lo, hi + 1)},
+    **{ord(ch): ord(out) for ch, out in _SPACES.items()},
+}
+_DROPPED = regex.compile("[" + "".join(sorted(_DROP)) + "]")
+_WIDE = regex.compile("[" + "".join(chr(k) for k in sorted(_ONE_TO_ONE)) + "]")
+_BRACKET = regex.compile("[" + regex.escape(_OPENERS + _CLOSERS) + "]")
+
+
+def _drop_ranges(raw: str, inline: Any) -> list[tuple[int, int]]:
+    """[start, end) of the raw text removed: inline junk and the characters of ``_DROP``."""
+    ranges: list[tuple[int, int]] = []
+    if inline is not None:
+        drops = {m.start(): m.end() for m in inline.finditer(raw)}
+        skip_until = -1
+        for start in sorted(drops):
+            if start < skip_until:
+                continue  # inside the junk before it
+            end = max(drops[start], start + 1)  # an empty match still drops its character
+            ranges.append((start, end))
+            skip_until = end
+    taken = ranges
+    ranges = []
+    k = 0
+    for m in _DROPPED.finditer(raw):
+        pos = m.start()
+        while k < len(taken) and taken[k][1] <= pos:
+            ranges.append(taken[k])
+            k += 1
+        if k < len(taken) and taken[k][0] <= pos:
+            continue  # already inside inline junk
+        ranges.append((pos, pos + 1))
+    ranges.extend(taken[k:])
+    return ranges
 
 
 def _char_pass(raw: str, inline: Any) -> tuple[str, list[int]]:
-    chars: list[str] = []
+    """Characters normalised (full-width digits and letters to ASCII, wide spaces to " ") and junk
+    removed, with each kept character's raw index; a run of kept characters at a time
+    (str.translate), never a character at a time in Python."""
+    pieces: list[str] = []
     origin: list[int] = []
-    skip_until = -1
-    drops = {m.start(): m.end() for m in inline.finditer(raw)} if inline else {}
-    for i, ch in enumerate(raw):
-        if i < skip_until:
-            continue
-        if i in drops:
-            skip_until = drops[i]
-            continue
-        out = _normalise_char(ch)
-        if out:
-            chars.append(out)
-            origin.append(i)
-    return "".join(chars), origin
+    pos = 0
+    for start, end in [*_drop_ranges(raw, inline), (len(raw), len(raw))]:
+        if start > pos:
+            run = raw[pos:start]
+            pieces.append(run.translate(_ONE_TO_ONE) if _WIDE.search(run) else run)
+            origin.extend(range(pos, start))
+        pos = max(pos, end)
+    return "".join(pieces), origin
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +146,11 @@ class Line:
 def _split_lines(text: str, origin: list[int]) -> list[Line]:
     lines: list[Line] = []
     start = 0
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            lines.append(Line(text[start:i], origin[start:i], origin[i]))
-            start = i + 1
+    i = text.find("\n")
+    while i >= 0:
+        lines.append(Line(text[start:i], origin[start:i], origin[i]))
+        start = i + 1
+        i = text.find("\n", start)
     lines.append(Line(text[start:], origin[start:], None))
     return lines
 
@@ -122,7 +164,7 @@ def _strip(line: Line) -> tuple[str, list[int]]:
 
 def _unclosed(text: str) -> bool:
     depth = 0
-    for ch in text:
+    for ch in _BRACKET.findall(text):  # only the brackets, not every character
         if ch in _OPENERS:
             depth += 1
         elif ch in _CLOSERS and depth > 0:

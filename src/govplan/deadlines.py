@@ -26,6 +26,7 @@ import calendar
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import cn2an
@@ -198,8 +199,16 @@ _COUNT = r"(?:\d+(?:\.\d+)?|[半两一二三四五六七八九十百]+)"
 _ZERO_GLYPHS = str.maketrans({"○": "〇", "Ｏ": "〇"})  # look-alike glyphs of 〇 that cn2an does not read
 # Full-width digits and separators read as ASCII; one character for one, so spans stay valid.
 HALF_WIDTH = str.maketrans("０１２３４５６７８９．／－：％", "0123456789./-:%")
+_FULL_WIDTH = regex.compile("[０１２３４５６７８９．／－：％]")
 
 
+def half_width(text: str) -> str:
+    """``text`` with full-width digits and ./-:% made ASCII (same length, so spans hold); a
+    search first, as str.translate with a table is slow on Chinese text that has none."""
+    return text.translate(HALF_WIDTH) if _FULL_WIDTH.search(text) else text
+
+
+@lru_cache(maxsize=4096)  # cn2an takes ~10 µs a call, and the same few numerals recur
 def _number(text: str) -> int:
     """An integer written in digits or in Chinese (二〇二三, 十二, 两)."""
     text = text.strip()
@@ -303,10 +312,35 @@ class _Compiled:
         self.recognisers = [
             (regex.compile(guard + pattern), handler) for pattern, handler in self._patterns()
         ]
+        # A recogniser cannot match a text holding none of the words its pattern requires (every
+        # month point has 月, every range a connector …): one quick search spares the scan.
+        required = self._required_words()
+        self.required = [
+            regex.compile(_alt(required[handler.__name__])) if handler.__name__ in required else None
+            for _, handler in self.recognisers
+        ]
         self.bare_year_followers = regex.compile(
             rf"[ \t]*(?:$|[，,、：:；;。！？!?\n\t]|{_alt(y.bare_year_followers)})"
         )
         self.bare_year_scope = regex.compile(rf"\s*{_alt(y.bare_year_scope_followers)}")
+
+    def _required_words(self) -> dict[str, list[str]]:
+        """handler name → words one of which every match of its pattern contains (see _patterns)."""
+        r = self.rules
+        return {
+            "_month_point": ["月"],
+            "_year_end": ["年", *r.years.relative, *r.years.alone_end_words],
+            "_year_part": [*self.year_parts, r.year_parts.quarter_word],
+            "_bare_year": ["年"],
+            "_year_range": ["年"],
+            "_range": list(r.affixes.range_connectors),
+            "_numeric": [".", "/", "-", "／"],
+            "_five_year_plan": ["五"],
+            "_recurring": [*r.recurring.prefixes, *r.recurring.words],
+            "_duration": list(r.durations.units),
+            "_open": list(r.open_ended.words),
+            "_festival": list(self.festivals),
+        }
 
     def _first_characters(self) -> set[str]:
         r = self.rules
@@ -594,7 +628,9 @@ class _Compiled:
         return [m.span() for pattern in self.negatives for m in pattern.finditer(text) if m.end() > m.start()]
 
     def candidates(self, text: str, doc_year: int | None) -> Iterator[_Hit]:
-        for pattern, handler in self.recognisers:
+        for (pattern, handler), required in zip(self.recognisers, self.required, strict=True):
+            if required is not None and not required.search(text):
+                continue
             for match in pattern.finditer(text, overlapped=True):
                 if match.end() == match.start():
                     continue
@@ -618,7 +654,7 @@ def deadline_rules() -> DeadlineRules:
 def _scan(text: str, year: int | None, rules: DeadlineRules | None) -> list[_Hit]:
     """Every time expression of ``text``: longest first, never overlapping, then in order."""
     c = _compiled(rules or deadline_rules())
-    text = text.translate(HALF_WIDTH)
+    text = half_width(text)
     masked = bytearray(len(text))  # 1 where a negative pattern matched
     for start, end in c.masked(text):
         masked[start:end] = b"\x01" * (end - start)
@@ -643,7 +679,18 @@ def find_deadlines(text: str, *, year: int | None, rules: DeadlineRules | None =
     ``year`` is the document's year, used (and recorded as ``year_assumed``) where an expression
     leaves the year out; with ``year`` None such an expression keeps its kind and gets no date.
     """
-    return [hit.deadline(text) for hit in _scan(text, year, rules)]
+    resolved = rules or deadline_rules()
+    last = _LAST_FOUND[0]
+    if last is not None and last[0] is resolved and last[1] == year and last[2] == text:
+        return list(last[3])
+    found = tuple(hit.deadline(text) for hit in _scan(text, year, resolved))
+    _LAST_FOUND[0] = (resolved, year, text, found)
+    return list(found)
+
+
+# The last answer of find_deadlines: a task's text is scanned for its deadlines and then, right
+# after, again by find_targets for the deadlines its targets carry; one entry, so it never grows.
+_LAST_FOUND: list[tuple[DeadlineRules, int | None, str, tuple[Deadline, ...]] | None] = [None]
 
 
 def parse_deadline(expr: str, *, year: int | None, rules: DeadlineRules | None = None) -> Deadline | None:

@@ -27,13 +27,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 import cn2an
 import regex
 from pydantic import field_validator
 
-from .deadlines import HALF_WIDTH, DeadlineRules, find_deadlines
+from .deadlines import DeadlineRules, find_deadlines, half_width
 from .models import Comparator, Deadline, DeadlineKind, Target
 from .ruleset import RuleFile, compiled, default_rules, field_mismatches
 
@@ -161,6 +162,8 @@ _DIGIT = regex.compile(r"\d")
 _HEAD_WINDOW = 80  # characters before a number searched for its verb or subject; clauses are shorter
 _BREAK_OR_LIST = regex.compile(r"[，,；;。！？!?：:\n\t、]")
 _SENTENCE_BREAKS = "；;。！？!?\n\t"
+_LIST_BREAK = regex.compile(r"[、，,]")
+_CLAUSE_BREAK = regex.compile("[" + regex.escape(_CLAUSE_BREAKS) + "]")
 _LIST_MARKER = regex.compile(
     r"^(?:\s|\d{1,2}[.．、](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,2}是|[①-⑳])+"
 )
@@ -259,6 +262,7 @@ def _plain(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+@lru_cache(maxsize=4096)  # cn2an takes ~10 µs a call, and the same few numerals recur
 def _word_value(word: str) -> Decimal:
     return Decimal(str(cn2an.cn2an(word, "smart")))
 
@@ -325,7 +329,7 @@ class _Layout:
 
     def __init__(self, text: str) -> None:
         self.length = len(text)
-        self.clause_breaks = [i for i, ch in enumerate(text) if ch in _CLAUSE_BREAKS]
+        self.clause_breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
         self.sentence_breaks = [i for i in self.clause_breaks if text[i] in _SENTENCE_BREAKS]
 
     def clause(self, pos: int) -> tuple[int, int]:
@@ -429,7 +433,7 @@ def _tidy(phrase: str, c: _Compiled) -> str:
     phrase = phrase.strip()
     if len(phrase) > c.max_chars:  # a long list: keep its verb and its last item (举办…、青少年体育赛事活动)
         verb = c.verbs.match(phrase)
-        last_item = regex.split(r"[、，,]", phrase)[-1]
+        last_item = _LIST_BREAK.split(phrase)[-1]
         phrase = (verb.group() if verb and not last_item.startswith(verb.group()) else "") + last_item
     if len(phrase) > c.max_chars:  # the words nearest the number say most about it
         phrase = phrase[-c.max_chars :]
@@ -540,7 +544,7 @@ def find_targets(
     """
     c = _compiled(rules or target_rules())
     deadlines = find_deadlines(text, year=year, rules=deadline_rules)
-    source, text = text, text.translate(HALF_WIDTH)  # read ６０％ as 60%; spans are unchanged
+    source, text = text, half_width(text)  # read ６０％ as 60%; spans are unchanged
     time_spans = [d.span for d in deadlines]
     dated = [d for d in deadlines if d.kind in (DeadlineKind.DATE, DeadlineKind.RANGE) and d.date is not None]
     masked = bytearray(len(text))  # 1 where a number is no target: a mask or a time expression

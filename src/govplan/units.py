@@ -44,6 +44,10 @@ _BAD = regex.compile(
 )
 # a word that may begin a unit name inside a run-on span: an administrative prefix, a collective,
 # or a place name (乌海市, 昆都仑区)
+# compiled once: regex.sub(pattern, …) with a pattern string pays a cache look-up every call
+_NON_SPACE = regex.compile(r"\S+")
+_SPACE_RUN = regex.compile(r"\s+")
+_NAME_CHARS = regex.compile(r"^[\p{Han}A-Za-z0-9·]+$")
 _UNIT_START_WORD = regex.compile(r"^(?:市|区|县|省|自治区|旗|州|盟|镇|乡|各|全|中国|国家|\p{Han}{2,4}(?:省|市|区|县|旗))$")
 
 
@@ -96,7 +100,7 @@ def split_units(text: str) -> list[tuple[int, int]]:
 def _split_on_spaces(text: str, a: int, b: int) -> list[tuple[int, int]]:
     """Split ``text[a:b]`` on spaces only when every part is a unit on its own
     (市公安局 市交通运输局); a space inside one name (市城市管理 综合执法局) stays inside it."""
-    parts = [(m.start() + a, m.end() + a) for m in regex.finditer(r"\S+", text[a:b])]
+    parts = [(m.start() + a, m.end() + a) for m in _NON_SPACE.finditer(text[a:b])]
     if len(parts) > 1 and all(looks_like_unit(text[x:y]) for x, y in parts):
         return parts
     return [(a, b)]
@@ -104,7 +108,7 @@ def _split_on_spaces(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 def clean_name(name: str) -> str:
     """A unit as the GUIDE writes it: line breaks and spaces removed."""
-    return regex.sub(r"\s+", "", name)
+    return _SPACE_RUN.sub("", name)
 
 
 def looks_like_unit(name: str, rules: UnitRules | None = None) -> bool:
@@ -118,7 +122,7 @@ def looks_like_unit(name: str, rules: UnitRules | None = None) -> bool:
     if _BAD.search(name):
         return False
     core = _BRACKETED.sub("", name)  # 各县（市、区）人民政府, 各乡镇（街道）
-    if not core or not regex.match(r"^[\p{Han}A-Za-z0-9·]+$", core):
+    if not core or not _NAME_CHARS.match(core):
         return False
     return bool(c.suffix.search(core) or c.suffix.search(name.rstrip("）)")))
 
@@ -197,11 +201,14 @@ def canonicalizer(names: list[str], rules: UnitRules | None = None) -> dict[str,
     """name → canonical name for the units of one document (alias table, then learned)."""
     c = _compiled(rules or unit_rules())
     distinct = list(dict.fromkeys(names))
+    by_first: dict[str, list[str]] = {}  # an abbreviation starts like its full name
+    for name in distinct:
+        by_first.setdefault(name[:1], []).append(name)
     canonical: dict[str, str] = {}
     for name in distinct:
         if name in c.aliases:
             canonical[name] = c.aliases[name]
             continue
-        longer = [full for full in distinct if full != name and _is_abbreviation(name, full)]
+        longer = [full for full in by_first[name[:1]] if full != name and _is_abbreviation(name, full)]
         canonical[name] = max(longer, key=len) if len(longer) == 1 else name
     return canonical

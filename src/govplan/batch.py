@@ -1,0 +1,718 @@
+"""batch: whole archives of documents, in parallel processes, resumable, into files and a store.
+
+The unit of work is ``convert(data, name, options) -> Result``: bytes and a name in, one plain,
+picklable record out (the rendered output, the rows for the store, the counts, or the error as a
+message).  It never raises for a bad document and touches no file, so any engine that maps a
+function over items (a process pool here; Ray, Dask or Spark on a cluster) can run it unchanged::
+
+    results = ray.get([ray.remote(convert).remote(data, name, options) for name, data in items])
+
+Rules are loaded once per process (``load_rules`` is cached) and compiled on first use.
+
+``run(inputs, outdir, …)`` walks the inputs (files, directories with include/exclude globs,
+.zip archives), skips what an earlier run already did and sends the rest to ``workers``
+processes.  Each worker runs ``process(item)``: it reads the document, calls ``convert`` and
+writes the result in this order, so a run killed at any moment (Ctrl-C, ``kill -9``) loses
+nothing and leaves nothing half-written:
+
+1. the output file, through a temporary file and a rename (``write_replacing``);
+2. the document's rows in ``plans.sqlite``, one transaction that first deletes its old rows;
+3. (in the parent, when the worker reports back) one line appended to ``manifest.jsonl``, flushed.
+
+A document counts as done when all three agree (the manifest says ok with the same sha256 and
+version, the store holds it with the same, and the output file exists); anything else is redone,
+and a redo replaces rather than adds.  At the end of a run the manifest is rewritten (atomically)
+with one line per document, sorted by path, so a resumed run ends with exactly the files of an
+uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import hashlib
+import json
+import os
+import re
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .errors import GovplanError, InputError, OutputError
+
+MANIFEST = "manifest.jsonl"
+DEFAULT_INCLUDE = ("*.txt", "*.docx", "*.html", "*.htm", "*.xhtml", "*.shtml", "*.pdf")
+_SUFFIX = {"json": ".json", "yaml": ".yaml"}
+COUNT_NAMES = ("sections", "tasks", "units", "deadlines", "targets")
+
+
+# --- the unit of work ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What every document of a batch is converted with."""
+
+    fmt: str = "json"  # json | yaml
+    rules_dir: str | None = None
+    max_bytes: int | None = 50_000_000  # a larger input is skipped (recorded), not read
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What converting one document gave: plain data only (picklable, engine-neutral)."""
+
+    name: str
+    sha256: str
+    status: str  # ok | failed | skipped (larger than the size limit)
+    error: str | None
+    counts: dict[str, int]
+    seconds: float
+    chars: int = 0
+    output: bytes | None = None  # the rendered plan (json or yaml)
+    rows: dict[str, list[tuple[Any, ...]]] | None = None  # the store's rows (``store.plan_rows``)
+    written: str | None = None  # where a local worker wrote the output, relative to OUTDIR
+
+
+def convert(data: bytes, name: str, options: Options = Options()) -> Result:
+    """Convert one document given as bytes; an error comes back as a ``failed`` Result."""
+    from .pipeline import extract
+    from .readers import read_bytes
+    from .store import plan_counts, plan_rows
+
+    started = time.perf_counter()
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        rules = _rules(options.rules_dir)
+        plan = extract(read_bytes(data, name), rules)
+        output = render_fast(plan, options.fmt)
+        rows = plan_rows(plan, name, None, version_key(options.rules_dir))
+    except GovplanError as err:
+        return _failed(name, sha, err.message if err.path == name else str(err), started)
+    except Exception as err:  # a bug: recorded, and the batch goes on
+        return _failed(name, sha, f"internal error: {type(err).__name__}: {err}", started)
+    return Result(
+        name=name,
+        sha256=sha,
+        status="ok",
+        error=None,
+        counts=plan_counts(plan),
+        seconds=time.perf_counter() - started,
+        chars=plan.source.chars,
+        output=output,
+        rows=rows,
+    )
+
+
+def render_fast(plan: Any, fmt: str) -> bytes:
+    """``export.render(plan, fmt)``, the same bytes, faster for json: pydantic's own serialiser
+    (Rust) writes the tree ``json.dumps(…, ensure_ascii=False, indent=2)`` writes, several times
+    faster.  The two print a float differently only outside 1e-4 ≤ |x| < 1e16 (1e+16 vs 1e16),
+    so a plan holding such a value goes the slow way."""
+    from .export import render
+
+    if fmt == "json" and all(_plain_float(t.value) for t in plan.targets) and all(
+        _plain_float(t.value) for task in plan.tasks for t in task.targets
+    ):
+        return plan.model_dump_json(indent=2).encode("utf-8") + b"\n"
+    return render(plan, fmt)
+
+
+def _plain_float(value: float) -> bool:
+    return not isinstance(value, float) or value == 0 or 1e-4 <= abs(value) < 1e16
+
+
+def _failed(name: str, sha: str, message: str, started: float) -> Result:
+    counts = dict.fromkeys(COUNT_NAMES, 0)
+    return Result(name, sha, "failed", message, counts, time.perf_counter() - started)
+
+
+def _rules(rules_dir: str | None) -> Any:
+    from .ruleset import load_rules
+
+    return load_rules(rules_dir)  # cached: once per process
+
+
+_VERSIONS: dict[str | None, str] = {}
+
+
+def version_key(rules_dir: str | None) -> str:
+    """govplan's version and a hash of the effective rule files (defaults plus ``rules_dir``):
+    a document converted under another key is converted again."""
+    if rules_dir not in _VERSIONS:
+        from . import __version__
+
+        rules = _rules(rules_dir)
+        digest = hashlib.sha256()
+        for name in rules.names():
+            for kind, source in zip(("default", "user"), rules.sources(name), strict=False):
+                digest.update(f"{name}\0{kind}\0".encode())
+                digest.update(Path(source).read_bytes())
+                digest.update(b"\0")
+        _VERSIONS[rules_dir] = f"{__version__}+rules.{digest.hexdigest()[:12]}"
+    return _VERSIONS[rules_dir]
+
+
+def _warm_worker(rules_dir: str | None, parent: int) -> None:
+    """Process-pool initializer: Ctrl-C is the parent's to handle; a worker dies with its parent
+    (after a ``kill -9`` of the batch no worker lives on); rules loaded and compiled."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before we got here
+        os._exit(1)
+    warm(rules_dir)
+
+
+def _die_with_parent() -> None:
+    """Linux: ask the kernel to SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+
+
+def warm(rules_dir: str | None) -> None:
+    """Load the rules and compile every stage's patterns (a small plan through the pipeline)."""
+    convert("关于印发某工作方案的通知\n一、重点任务\n（一）完善制度。2023年底前完成。（责任单位：市住建局）\n".encode(), "warm.txt",
+            Options(rules_dir=rules_dir))
+
+
+def _warm_segmenter(rules_dir: str | None) -> None:
+    """Load the word segmenter the unit stage uses on run-on spans (a list of units glued to the
+    end of a sentence), by asking for one: its dictionary is the largest thing a worker holds."""
+    from .units import unit_list_suffix, unit_rules
+
+    unit_list_suffix("加强日常管理市住建局市财政局", unit_rules(_rules(rules_dir)))
+
+
+# --- inputs --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One document of the inputs: its manifest path, where its output goes, how to get its bytes."""
+
+    path: str  # as the user knows it: a file path, or archive.zip/member/path.txt
+    key: str  # output path relative to OUTDIR, without the format's suffix
+    source: str  # the file to read (the archive, for a member)
+    member: str | None = None  # the member's name inside the archive
+
+    def size(self) -> int:
+        if self.member is None:
+            return Path(self.source).stat().st_size
+        with zipfile.ZipFile(self.source) as archive:
+            return archive.getinfo(self.member).file_size
+
+    def read(self) -> bytes:
+        if self.member is None:
+            return Path(self.source).read_bytes()
+        with zipfile.ZipFile(self.source) as archive:
+            return archive.read(self.member)
+
+
+@dataclass(frozen=True)
+class Selection:
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = ()
+
+    def wants(self, relative: str) -> bool:
+        return _matches(relative, self.include) and not _matches(relative, self.exclude)
+
+
+def _matches(relative: str, patterns: tuple[str, ...]) -> bool:
+    """``*.txt`` matches at any depth (by the name), ``2023/*`` from the top (fnmatch's * crosses /)."""
+    posix = PurePosixPath(relative)
+    name = posix.name
+    return any(
+        fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p) or posix.match(p) for p in patterns
+    )
+
+
+def walk(inputs: list[str], selection: Selection, skip_dir: Path | None = None) -> list[Item]:
+    """Every document of ``inputs``, in a stable order.  One directory alone is mirrored from its
+    top (DIR/a/b.txt → a/b); otherwise each input keeps its own name (…/DIR/a/b.txt → DIR/a/b).
+    A .zip is an archive of documents (archive.zip/a.txt → archive/a); an explicit file is
+    always taken, directory members and archive members pass the include/exclude globs."""
+    items: list[Item] = []
+    single_dir = len(inputs) == 1 and Path(inputs[0]).is_dir()
+    for given in inputs:
+        path = Path(given)
+        if not path.exists():
+            raise InputError("no such file or directory", path=given)
+        if path.is_dir():
+            base = "" if single_dir else _clean_key(path.resolve().name)
+            items.extend(_walk_dir(path, base, selection, skip_dir))
+        elif path.suffix.lower() == ".zip":
+            items.extend(_walk_zip(path, given, _strip_suffix(path.name), selection))
+        else:
+            items.append(Item(path=given, key=_strip_suffix(path.name), source=given))
+    return _unique_keys(items)
+
+
+def _walk_dir(root: Path, base: str, selection: Selection, skip_dir: Path | None) -> Iterator[Item]:
+    skip = skip_dir.resolve() if skip_dir is not None else None
+    for current, dirs, files in os.walk(root):
+        here = Path(current)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() != skip)
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            file = here / name
+            relative = file.relative_to(root).as_posix()
+            key = f"{base}/{relative}" if base else relative
+            if name.lower().endswith(".zip"):
+                if _matches(relative, selection.exclude):
+                    continue
+                yield from _walk_zip(file, str(file), _strip_suffix(key), selection)
+            elif selection.wants(relative):
+                yield Item(path=str(file), key=_strip_suffix(key), source=str(file))
+
+
+def _walk_zip(archive: Path, shown: str, base: str, selection: Selection) -> Iterator[Item]:
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as err:
+        raise InputError(f"not a readable .zip archive: {err}", path=shown) from None
+    members = []
+    for info in infos:
+        if info.is_dir():
+            continue
+        relative = _clean_key(_member_name(info))
+        if not relative or PurePosixPath(relative).name.startswith(".") or relative.startswith("__MACOSX/"):
+            continue
+        if selection.wants(relative):
+            members.append((relative, info.filename))
+    for relative, member in sorted(members):
+        yield Item(path=f"{shown}/{relative}", key=f"{base}/{_strip_suffix(relative)}", source=str(archive), member=member)
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its author wrote it: archives made on Chinese Windows store GBK names
+    without the UTF-8 flag, which zipfile decodes as cp437."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gbk")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _clean_key(name: str) -> str:
+    """A relative POSIX path that stays inside OUTDIR (no absolute part, no ..)."""
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    return "/".join(parts)
+
+
+def _strip_suffix(name: str) -> str:
+    posix = PurePosixPath(name)
+    return str(posix.with_suffix("")) if posix.suffix else name
+
+
+def _unique_keys(items: list[Item]) -> list[Item]:
+    """a.txt and a.docx side by side would both be a.json: the later keeps its suffix (a.docx.json)."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = item.key
+        if key in seen:
+            key = item.key + PurePosixPath(item.path).suffix
+            n = 2
+            while key in seen:
+                key = f"{item.key}.{n}"
+                n += 1
+            item = Item(item.path, key, item.source, item.member)
+        seen.add(key)
+        out.append(item)
+    return out
+
+
+# --- the manifest --------------------------------------------------------------------------------
+
+
+def read_manifest(path: Path) -> dict[str, dict[str, Any]]:
+    """path → latest record; a torn last line (a killed writer) is ignored."""
+    records: dict[str, dict[str, Any]] = {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(record, dict) and isinstance(record.get("path"), str):
+                    records[record["path"]] = record
+    except FileNotFoundError:
+        pass
+    return records
+
+
+class Manifest:
+    """manifest.jsonl, appended one flushed line per finished document."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.records = read_manifest(path)
+        try:
+            self.handle = open(path, "a+b")  # noqa: SIM115 - held open for the whole run
+            self.handle.seek(0, os.SEEK_END)
+            if self.handle.tell() > 0:
+                self.handle.seek(-1, os.SEEK_END)
+                if self.handle.read(1) != b"\n":  # a line torn by a kill: end it
+                    self.handle.write(b"\n")
+        except OSError as err:
+            raise OutputError(f"cannot write the manifest: {err.strerror or err}", path=str(path)) from None
+
+    def append(self, record: dict[str, Any]) -> None:
+        try:
+            self.handle.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+            self.handle.flush()
+        except OSError as err:
+            raise OutputError(f"cannot write the manifest: {err.strerror or err}", path=str(self.path)) from None
+        self.records[record["path"]] = record
+
+    def compact(self) -> None:
+        """Rewrite with one line per document, sorted by path (atomically)."""
+        from .export import write_atomic
+
+        self.handle.close()
+        lines = [json.dumps(self.records[p], ensure_ascii=False) + "\n" for p in sorted(self.records)]
+        write_atomic(self.path, "".join(lines).encode("utf-8"))
+
+    def close(self) -> None:
+        if not self.handle.closed:
+            self.handle.close()
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    total: int = 0
+    ok: int = 0
+    failed: int = 0
+    skipped: int = 0  # done by an earlier run
+    oversized: int = 0  # larger than the size limit: recorded as skipped, not read
+    chars: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def processed(self) -> int:
+        return self.ok + self.failed + self.oversized
+
+    def line(self) -> str:
+        rate = self.processed / self.seconds if self.seconds > 0 else 0.0
+        text = (
+            f"{self.total} documents: {self.ok} ok, {self.failed} failed, {self.skipped} already done"
+            + (f", {self.oversized} too large" if self.oversized else "")
+            + f" ({rate:.1f} documents/s, {self.chars / max(self.seconds, 1e-9) / 1000:.0f}k characters/s)"
+        )
+        return text + (" — interrupted, run again to resume" if self.interrupted else "")
+
+
+Progress = Callable[[Summary], None]
+
+
+def run(
+    inputs: list[str],
+    outdir: Path,
+    *,
+    options: Options = Options(),
+    workers: int | None = None,
+    selection: Selection = Selection(),
+    resume: bool = True,
+    progress: Progress | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+) -> Summary:
+    """Convert every document of ``inputs`` into ``outdir`` (see the module docstring)."""
+    from .store import DB_NAME, Store
+
+    _rules(options.rules_dir).validate_all()  # a bad rule file stops the run before it starts
+    version = version_key(options.rules_dir)
+    outdir = Path(outdir)
+    items = walk(inputs, selection, skip_dir=outdir)  # a missing input too
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot create directory: {err.strerror}", path=str(outdir)) from None
+    _remove_stale_temporaries(outdir)
+    store = Store(outdir / DB_NAME)
+    manifest = Manifest(outdir / MANIFEST)
+    summary = Summary(total=len(items))
+    started = time.perf_counter()
+    try:
+        store.set_aliases(_rules(options.rules_dir)["units"].aliases)
+        stored = store.done()
+        todo = []
+        for item in items:
+            if resume and _is_done(item, outdir, options, version, manifest, stored):
+                summary.skipped += 1
+            else:
+                todo.append(item)
+        if on_start is not None:
+            on_start(summary.total, summary.skipped)
+
+        def record(item: Item, result: Result) -> None:
+            _note(item, result, version, manifest, summary)
+            summary.seconds = time.perf_counter() - started
+            if progress is not None:
+                progress(summary)
+
+        try:
+            _schedule(todo, options, str(outdir), workers, record)
+        except KeyboardInterrupt:
+            summary.interrupted = True
+        summary.failures.sort()
+        if not summary.interrupted:
+            if hasattr(os, "sync"):
+                os.sync()  # once for the run, in place of an fsync per output
+            manifest.compact()
+    finally:
+        _close_worker_stores()
+        manifest.close()
+        store.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _is_done(
+    item: Item, outdir: Path, options: Options, version: str, manifest: Manifest, stored: dict[str, tuple[str, str]]
+) -> bool:
+    record = manifest.records.get(item.path)
+    if record is None or record.get("status") != "ok" or record.get("version") != version:
+        return False
+    output = record.get("output")
+    if output != item.key + _SUFFIX[options.fmt] or not (outdir / output).is_file():
+        return False
+    if stored.get(item.path) != (record.get("sha256"), version):
+        return False
+    try:
+        sha = _sha256_of(item)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return sha == record.get("sha256")
+
+
+def _sha256_of(item: Item) -> str:
+    if item.member is None:
+        digest = hashlib.sha256()
+        with open(item.source, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    return hashlib.sha256(item.read()).hexdigest()
+
+
+def _note(item: Item, result: Result, version: str, manifest: Manifest, summary: Summary) -> None:
+    """The last step for a document: its manifest line (its output and rows are in place)."""
+    manifest.append(
+        {
+            "path": item.path,
+            "output": result.written,
+            "sha256": result.sha256,
+            "status": result.status,
+            "error": result.error,
+            **result.counts,
+            "chars": result.chars,
+            "seconds": round(result.seconds, 4),
+            "version": version,
+        }
+    )
+    if result.status == "ok":
+        summary.ok += 1
+        summary.chars += result.chars
+    elif result.status == "skipped":
+        summary.oversized += 1
+    else:
+        summary.failed += 1
+        summary.failures.append((item.path, result.error or ""))
+
+
+# --- in a worker: read, convert, write, store ----------------------------------------------------
+
+
+def process(item: Item, options: Options, outdir: str) -> Result:
+    """What a local worker does with one document: read its bytes, ``convert`` them, write the
+    output (temporary file, rename), replace its rows in the store (one transaction), and give
+    back the record without the payload (the parent only writes the manifest line, so it never
+    becomes the bottleneck, and a kill between these steps leaves the document to be redone)."""
+    from .store import DB_NAME
+
+    data = _read_item(item, options.max_bytes)
+    result = data if isinstance(data, Result) else convert(data, item.path, options)
+    store = _worker_store(os.path.join(outdir, DB_NAME))
+    if result.status != "ok" or result.output is None or result.rows is None:
+        store.put_many([(item.path, None, True)])  # a failure: its old plan no longer stands
+        return replace(result, output=None, rows=None)
+    output = item.key + _SUFFIX[options.fmt]
+    target = Path(outdir) / output
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_replacing(target, result.output)
+    rows = dict(result.rows)
+    path, _, *rest = rows["documents"][0]
+    rows["documents"] = [(path, output, *rest)]
+    store.put_many([(item.path, rows, True)])
+    return replace(result, output=None, rows=None, written=output)
+
+
+_WORKER_STORES: dict[str, Any] = {}
+
+
+def _worker_store(path: str) -> Any:
+    """This process's connection to the store (opened once; SQLite's WAL lets one process write
+    at a time while the others wait their turn)."""
+    if path not in _WORKER_STORES:
+        from .store import Store
+
+        _WORKER_STORES[path] = Store(Path(path), busy_seconds=60.0)
+    return _WORKER_STORES[path]
+
+
+def _close_worker_stores() -> None:
+    while _WORKER_STORES:
+        _, store = _WORKER_STORES.popitem()
+        with contextlib.suppress(Exception):
+            store.db.close()
+
+
+def write_replacing(path: Path, data: bytes) -> None:
+    """``export.write_atomic`` without its fsync: a temporary file renamed into place, so a killed
+    run never leaves a partial output.  A kill leaves the OS's page cache intact, so the fsync
+    (several ms a file, which would dominate a batch) protects only against power loss; ``run``
+    syncs once at its end instead."""
+    import tempfile
+
+    try:
+        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise OutputError(f"cannot write: {err.strerror or err}", path=str(path)) from None
+    try:
+        with os.fdopen(fd, "wb") as temp:
+            temp.write(data)
+        os.chmod(temp_name, 0o666 & ~_UMASK)
+        os.replace(temp_name, path)
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        if isinstance(err, OSError):
+            raise OutputError(f"cannot write: {err.strerror or err}", path=str(path)) from None
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+_UMASK = _umask()
+
+
+def _read_item(item: Item, max_bytes: int | None) -> bytes | Result:
+    """The document's bytes, or the Result that records why there are none (``skipped`` when
+    larger than ``max_bytes``, a guard that keeps memory bounded)."""
+    try:
+        size = item.size()
+        if max_bytes is not None and size > max_bytes:
+            message = f"larger than the size limit ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB)"
+            return Result(item.path, "", "skipped", message, dict.fromkeys(COUNT_NAMES, 0), 0.0)
+        return item.read()
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError) as err:
+        message = getattr(err, "strerror", None) or str(err)
+        return Result(item.path, "", "failed", f"cannot read: {message}", dict.fromkeys(COUNT_NAMES, 0), 0.0)
+
+
+# --- scheduling ----------------------------------------------------------------------------------
+
+
+def _schedule(
+    todo: list[Item], options: Options, outdir: str, workers: int | None, record: Callable[[Item, Result], None]
+) -> None:
+    """Run ``process`` over ``todo``: in this process for one worker, else in a process pool with
+    a bounded number of documents in flight (memory stays flat however long the list)."""
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or len(todo) <= 1:
+        warm(options.rules_dir)
+        for item in todo:
+            record(item, process(item, options, outdir))
+        return
+    _pool(todo, options, outdir, count, record)
+
+
+def _pool(todo: list[Item], options: Options, outdir: str, count: int, record: Callable[[Item, Result], None]) -> None:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    warm(options.rules_dir)  # compiled once here; forked workers inherit it
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:
+        _warm_segmenter(options.rules_dir)  # jieba's dictionary: loaded once, shared, not per worker
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    _close_worker_stores()  # a connection must not cross a fork
+
+    def start() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(count, mp_context=context, initializer=_warm_worker, initargs=(options.rules_dir, os.getpid()))
+
+    died = "the worker process died (a crash, or out of memory)"
+    window = count * 8
+    queue = iter(todo)
+    pool = start()
+    running: dict[Future[Result], Item] = {}
+    try:
+        while True:
+            while len(running) < window:
+                item = next(queue, None)
+                if item is None:
+                    break
+                running[pool.submit(process, item, options, outdir)] = item
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in finished:
+                item = running.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    result = _failed(item.path, "", died, time.perf_counter())
+                record(item, result)
+            if broken:  # the pool is gone: the documents still in it failed with it
+                for item in list(running.values()):
+                    record(item, _failed(item.path, "", died, time.perf_counter()))
+                running.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = start()
+    except BaseException:
+        for worker in list(getattr(pool, "_processes", {}).values()):  # no waiting for work in flight
+            worker.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+_TEMPORARY = re.compile(r"^\..+\.(?:json|yaml|jsonl)\.[A-Za-z0-9_]+\.tmp$")
+
+
+def _remove_stale_temporaries(outdir: Path) -> None:
+    """Temporary files of outputs a killed run was writing (``write_atomic``'s .NAME.xxx.tmp)."""
+    for current, _dirs, files in os.walk(outdir):
+        for name in files:
+            if _TEMPORARY.match(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(current, name))
