@@ -412,3 +412,20 @@ def test_shared_scorer_gives_the_docx_the_score_of_its_txt(fixture: str) -> None
         return {k: score.f1(*v) for k, v in score.score_doc(gold, pred).items() if k != "meta"}
 
     assert scores(FIXTURES / fixture) == scores(ROOT / "samples" / f"{stem}.txt")
+
+
+def test_tab_table_number_cells_in_other_shapes_and_numbered_section_rows() -> None:
+    text = (
+        "某县2024年农村人居环境整治任务清单\n"
+        "序号\t重点任务\t牵头单位\t完成时限\n"
+        "一\t垃圾治理\t\t\n"
+        "1.\t建设乡镇垃圾中转站3座\t县住建局\t2024年9月底前\n"
+        "（2）\t推行垃圾分类\t县城管局\t年内\n"
+        "二\t污水治理\t\t\n"
+        "3、\t新建污水管网20公里\t县水利局\t2024年底\n"
+    )
+    plan = extract(text)
+    assert [(s.number, s.title) for s in plan.sections if s.level == 1] == [("一", "垃圾治理"), ("二", "污水治理")]
+    assert [(t.section, t.title) for t in plan.tasks] == [
+        ("一/1", "建设乡镇垃圾中转站3座"), ("一/2", "推行垃圾分类"), ("二/3", "新建污水管网20公里")]
+    assert [u.role for t in plan.tasks for u in t.units] == [Role.LEAD] * 3

@@ -192,7 +192,18 @@ def _tabbed(clean: CleanText, header_start: int, header_end: int, c: _Compiled, 
             continue
         lone_section = len(filled) == 1 and (
             _GROUP_NUMBER.match(filled[0][0]) is not None or not ({"task", "measures"} & by_kind.keys()))
-        if lone_section or (number_cell and not number_cell.isdigit()):
+        arabic = _ARABIC_CELL.match(number_cell)
+        chinese = _CHINESE_CELL.match(number_cell)
+        has_cells = not _UNIT_KINDS.isdisjoint(by_kind) or "deadline" in by_kind
+        if (chinese and not has_cells and len(filled) > 1) and "number" in by_kind:
+            # 一 | 城市更新 | | : the 序号 column numbers a section
+            at_number = by_kind["number"][1]
+            title, at_ = next((t, a) for t, a in filled if a != at_number)
+            lead = len(title) - len(title.lstrip())
+            groups.append(Group(chinese.group(1), title.strip(), at_ + lead, line_end, at_ + len(title.rstrip())))
+            previous_key = None
+            continue
+        if lone_section or (number_cell and not arabic and not chinese):
             title, at_ = filled[0]
             lead = len(title) - len(title.lstrip())
             m = _GROUP_NUMBER.match(title)
@@ -210,7 +221,7 @@ def _tabbed(clean: CleanText, header_start: int, header_end: int, c: _Compiled, 
             row = groups[-1].rows[-1]  # the task cell is merged over this row too
             row.end = line_end
         else:
-            number = number_cell or str(sum(len(g.rows) for g in groups) + 1)
+            number = (arabic or chinese).group(1) if (arabic or chinese) else str(sum(len(g.rows) for g in groups) + 1)
             lead = len(task_text) - len(task_text.lstrip())
             title_len = cut_title(task_text.strip(), outline_rules)
             row = Row(number, task_text.strip()[:title_len].strip(), line_start, line_end, task_at + lead + title_len)
@@ -234,6 +245,10 @@ def _tabbed(clean: CleanText, header_start: int, header_end: int, c: _Compiled, 
         groups[-1].end = line_end
     return [g for g in groups if g.rows]
 
+
+# a 序号 cell: 3, 3., （3）, 3、 — or a Chinese numeral (一, （二）, 三、)
+_ARABIC_CELL = regex.compile(r"^[（(]?(\d{1,3})[)）.．、]?$")
+_CHINESE_CELL = regex.compile(r"^[（(]?([一二三四五六七八九十百]+)[)）.．、]?$")
 
 # a Markdown / pipe table row: | a | b | c |  (full-width ｜ too)
 _PIPE_ROW = regex.compile(r"^\s*[|｜].*[|｜].*[|｜]\s*$")
