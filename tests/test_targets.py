@@ -245,10 +245,10 @@ def test_rules_reject_unknown_comparator() -> None:
 def test_rules_extend() -> None:
     """A rule file is data: a new measure word works without touching code."""
     data = RULES.model_dump(mode="json")
-    data["units"]["measures"] = [*data["units"]["measures"], "艘"]
+    data["units"]["measures"] = [*data["units"]["measures"], "匹"]
     custom = TargetRules.model_validate(data)
-    assert [f.unit for f in find_targets("新增保洁船3艘", year=2023, rules=custom)] == ["艘"]
-    assert find_targets("新增保洁船3艘", year=2023) == []
+    assert [f.unit for f in find_targets("新增巡逻马3匹", year=2023, rules=custom)] == ["匹"]
+    assert find_targets("新增巡逻马3匹", year=2023) == []
 
 
 # --- properties --------------------------------------------------------------------------------
