@@ -89,6 +89,7 @@ def _compiled(rules: ClauseRules) -> _Compiled:
 
 _OPEN = "（(【["
 _CLOSE = "）)】]"
+_VALUE_MARKS = regex.compile("[" + regex.escape(_OPEN + _CLOSE) + "\n。]")
 # another field of the same bracket ("完成时限：", "备注：") ends a unit list
 _SEGMENT_BREAK = regex.compile(r"([，,；;])")
 _LEAD_IN = regex.compile(r"^\s*(?:由|请|要求)")
@@ -167,8 +168,9 @@ def _enclosing_open(text: str, pos: int) -> int | None:
 def _value_end(text: str, start: int, in_bracket: bool) -> tuple[int, str]:
     """Where a label's unit list ends: the bracket closing the clause, a line end or 。."""
     depth = 0
-    for k in range(start, len(text)):
-        ch = text[k]
+    for m in _VALUE_MARKS.finditer(text, start):  # brackets, line ends and 。 only
+        ch = m.group()
+        k = m.start()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:

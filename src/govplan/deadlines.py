@@ -308,17 +308,39 @@ class _Compiled:
         self.negatives = [regex.compile(p) for p in rules.negatives.patterns]
         # Every expression starts with a digit, a numeral or a word of the vocabulary: testing the
         # first character before trying a pattern makes the scan about ten times faster.
-        guard = "(?=[" + "".join(regex.escape(ch) for ch in sorted(self._first_characters())) + "])"
-        self.recognisers = [
-            (regex.compile(guard + pattern), handler) for pattern, handler in self._patterns()
-        ]
+        # Each recogniser is guarded by the characters its own matches can start with (a subset of
+        # those: a month never starts with 每, a duration never with 到), so that the engine gives up
+        # at once at most positions instead of trying the pattern's prefixes there.
+        first = self._first_characters()
+        starts = self._starting_characters()
+
+        def guard(handler: Handler) -> str:
+            chars = first & starts[handler.__name__] if handler.__name__ in starts else first
+            return "(?=[" + "".join(regex.escape(ch) for ch in sorted(chars)) + "])" if chars else "(?!)"
+
+        self.recognisers = [(regex.compile(guard(handler) + pattern), handler) for pattern, handler in self._patterns()]
         # A recogniser cannot match a text holding none of the words its pattern requires (every
         # month point has 月, every range a connector …): one quick search spares the scan.
         required = self._required_words()
         self.required = [
-            regex.compile(_alt(required[handler.__name__])) if handler.__name__ in required else None
+            regex.compile(_alt(required[handler.__name__]))
+            if handler.__name__ in required and "" not in required[handler.__name__]  # "" is found anywhere
+            else None
             for _, handler in self.recognisers
         ]
+        # All those words in one overlapped pass: at each position it reports the longest word
+        # there, and a shorter word there is a prefix of it, so each word found stands for the
+        # recognisers needing it or one of its prefixes.
+        words = {word for group in required.values() for word in group if word}
+        self.any_required = regex.compile(_alt(words))
+        self.needing: dict[str, frozenset[int]] = {
+            word: frozenset(
+                i
+                for i, (_, handler) in enumerate(self.recognisers)
+                if any(word.startswith(w) for w in required.get(handler.__name__, ()) if w)
+            )
+            for word in words
+        }
         self.bare_year_followers = regex.compile(
             rf"[ \t]*(?:$|[，,、：:；;。！？!?\n\t]|{_alt(y.bare_year_followers)})"
         )
@@ -359,6 +381,34 @@ class _Compiled:
         ):
             first.update(word[0] for word in words)
         return first
+
+    def _starting_characters(self) -> dict[str, set[str]]:
+        """handler name → every character a match of its pattern can start with (see _patterns:
+        an optional prefix, then the year, month, numeral or word the pattern opens with)."""
+        r = self.rules
+        a = r.affixes
+
+        def firsts(*groups: Iterable[str]) -> set[str]:
+            return {word[0] for words in groups for word in words if word}
+
+        pre = firsts(a.by_prefixes, a.start_prefixes)
+        year = set("12〇零○Ｏ一二三四五六七八九")  # _YEAR
+        month = set("0123456789十一二三四五六七八九")  # _MONTH
+        rel = firsts(r.years.relative)
+        return {
+            "_month_point": pre | year | rel | month,
+            "_year_end": pre | year | rel | firsts(r.years.alone_end_words),
+            "_year_part": pre | year | rel | firsts(self.year_parts, r.year_parts.quarter_prefixes) | set("一二三四1234"),
+            "_bare_year": pre | year,
+            "_year_range": pre | year,
+            "_range": pre | year | month,
+            "_numeric": pre | set("12"),
+            "_five_year_plan": pre | set('“"「『十'),
+            "_recurring": firsts(r.recurring.prefixes, r.recurring.words),
+            "_duration": set("0123456789半两一二三四五六七八九十百"),  # _COUNT (the guard allows ASCII digits only)
+            "_open": firsts(r.open_ended.words),
+            "_festival": pre | year | set('“"') | firsts(self.festivals),
+        }
 
     def _patterns(self) -> list[tuple[str, Handler]]:
         """(pattern, handler) of every recogniser; the handler reads what the pattern matched."""
@@ -628,8 +678,11 @@ class _Compiled:
         return [m.span() for pattern in self.negatives for m in pattern.finditer(text) if m.end() > m.start()]
 
     def candidates(self, text: str, doc_year: int | None) -> Iterator[_Hit]:
-        for (pattern, handler), required in zip(self.recognisers, self.required, strict=True):
-            if required is not None and not required.search(text):
+        present: set[int] = set()
+        for word in set(self.any_required.findall(text, overlapped=True)):
+            present |= self.needing[word]
+        for i, ((pattern, handler), required) in enumerate(zip(self.recognisers, self.required, strict=True)):
+            if required is not None and i not in present:
                 continue
             for match in pattern.finditer(text, overlapped=True):
                 if match.end() == match.start():
@@ -655,10 +708,13 @@ def _scan(text: str, year: int | None, rules: DeadlineRules | None) -> list[_Hit
     """Every time expression of ``text``: longest first, never overlapping, then in order."""
     c = _compiled(rules or deadline_rules())
     text = half_width(text)
+    hits = list(c.candidates(text, year))
+    if not hits:
+        return []  # no need for the negative patterns
     masked = bytearray(len(text))  # 1 where a negative pattern matched
     for start, end in c.masked(text):
         masked[start:end] = b"\x01" * (end - start)
-    hits = [h for h in c.candidates(text, year) if masked.find(1, h.start, h.end) < 0]
+    hits = [h for h in hits if masked.find(1, h.start, h.end) < 0]
     hits.sort(key=lambda h: (h.start - h.end, h.start))
     taken = bytearray(len(text))  # 1 where a chosen expression stands
     chosen: list[_Hit] = []
@@ -693,6 +749,9 @@ def find_deadlines(text: str, *, year: int | None, rules: DeadlineRules | None =
 _LAST_FOUND: list[tuple[DeadlineRules, int | None, str, tuple[Deadline, ...]] | None] = [None]
 
 
+_BARE_YEAR_MONTH = regex.compile(r"((?:19|20)\d{2})(?:\s*[./\-]\s*(1[0-2]|0?[1-9]))?")
+
+
 def parse_deadline(expr: str, *, year: int | None, rules: DeadlineRules | None = None) -> Deadline | None:
     """The deadline one whole string states (a 完成时限 cell: 2023年底, 6月底前, 长期坚持).
 
@@ -701,9 +760,7 @@ def parse_deadline(expr: str, *, year: int | None, rules: DeadlineRules | None =
     the first expression.  None when the string holds no time expression.
     """
     stripped = expr.strip()
-    bare = regex.fullmatch(
-        r"((?:19|20)\d{2})(?:\s*[./\-]\s*(1[0-2]|0?[1-9]))?", stripped.translate(HALF_WIDTH)
-    )
+    bare = _BARE_YEAR_MONTH.fullmatch(stripped.translate(HALF_WIDTH))
     if bare:  # a cell holding only 2023 or 2023.12: numbers that elsewhere could be anything
         offset = expr.index(stripped)
         year_written, month = int(bare.group(1)), int(bare.group(2) or 12)

@@ -147,6 +147,8 @@ def _web_fields(lines: list[_Line], c: _Compiled) -> tuple[dict[str, str], int]:
     values: dict[str, str] = {}
     last = -1
     for i, line in enumerate(lines[:40]):
+        if not c.field_label.match(line.text):
+            continue  # the first label must open the line
         labels = list(c.field_label.finditer(line.text))
         if not labels or labels[0].start() != 0:
             continue

@@ -63,10 +63,16 @@ class Heading:
     own_end: int  # cleaned offset where its own text ends (the first child heading, if any)
 
 
+_GROUP_SENSITIVE = regex.compile(r"\\[1-9g]|\(\?P=|\(\?[a-zA-Z]+[:)]|\(\?\(|\(\?[0-9R&+-]")
+
+
 class _Compiled:
     def __init__(self, rules: OutlineRules) -> None:
         self.styles = [(s, regex.compile(s.pattern)) for s in rules.styles]
         self.any_start = regex.compile("|".join(f"(?:{s.pattern})" for s in rules.styles))
+        # one match to turn down most lines at once; not where the alternation could change a
+        # pattern (numbered groups, inline flags), which then are all tried as before
+        self.prefilter = None if any(_GROUP_SENSITIVE.search(s.pattern) for s in rules.styles) else self.any_start
         self.not_after = regex.compile(rules.not_after_number)
         self.han = regex.compile(r"\p{Han}")
         self.rules = rules
@@ -120,6 +126,8 @@ def cut_title(text: str, rules: OutlineRules) -> int:
 def match_heading(line: str, rules: OutlineRules) -> HeadingMatch | None:
     """The heading at the start of ``line``, or None."""
     c = _compiled(rules)
+    if c.prefilter is not None and not c.prefilter.match(line):
+        return None
     for style, pattern in c.styles:
         m = pattern.match(line)
         if not m:

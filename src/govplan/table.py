@@ -14,6 +14,7 @@ list.  A row without its own cells takes them from the row above in the same gro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -86,7 +87,9 @@ def _compiled(rules: object) -> _Compiled:
     return compiled(rules, _Compiled)
 
 
-_NOT_ROW_AFTER = regex.compile(r"^(?:[\d.．、%％]|[个项件次年月日号时分秒岁万亿千百元米吨户人名家座套条处所期批类级倍层方])")
+# what, right after a number, makes it a quantity or a measure's number rather than a row's (matched at a position)
+_NOT_ROW_AFTER = regex.compile(r"(?:[\d.．、%％]|[个项件次年月日号时分秒岁万亿千百元米吨户人名家座套条处所期批类级倍层方])")
+_NOT_ROW_AFTER_ROW = regex.compile(r"[\d.．、%％年月日号时]")
 
 
 def find_table(clean: CleanText, start: int = 0, rules: RuleSet | None = None) -> Table | None:
@@ -275,15 +278,19 @@ def _cells_of(line: str, offset: int) -> list[tuple[str, int]]:
 
 
 def _flatten(clean: CleanText, start: int) -> tuple[str, list[int]]:
-    chars = []
-    where = []
-    for i in range(start, len(clean.text)):
-        ch = clean.text[i]
-        if ch == "\n":
-            continue
-        chars.append(ch)
-        where.append(i)
-    return "".join(chars), where
+    """``clean.text[start:]`` without its line breaks, and the cleaned index of each character
+    kept; a line at a time (str.find), never a character at a time in Python."""
+    text = clean.text
+    where: list[int] = []
+    pos = start
+    while True:
+        newline = text.find("\n", pos)
+        stop = len(text) if newline < 0 else newline
+        where.extend(range(pos, stop))
+        if newline < 0:
+            break
+        pos = newline + 1
+    return text[start:].replace("\n", ""), where
 
 
 def _flattened(clean: CleanText, start: int, rules: RuleSet) -> list[Group]:
@@ -336,18 +343,26 @@ _CELL_END = regex.compile(r"(?:[。；;）)\s]|(?:19|20)\d{2}年(?:\d{1,2}月)?(
 def _find_row(flat: str, pos: int, number: int) -> tuple[int, int] | None:
     """Where row ``number`` starts: the number glued to text, not a measure (2.) nor, unless a
     cell just ended, a quantity (20家, 2号)."""
-    pattern = regex.compile(r"(?<!\d)" + str(number) + r"(?=[\p{Han}“\"《（(])")
-    for m in pattern.finditer(flat, pos):
-        if not _NOT_ROW_AFTER.match(flat[m.end():]):
+    for m in _row_number(number).finditer(flat, pos):
+        if not _NOT_ROW_AFTER.match(flat, m.end()):
             return m.start(), m.end()
-        after = flat[m.end():m.end() + 1]
-        if not regex.match(r"[\d.．、%％年月日号时]", after) and _CELL_END.search(flat[max(0, m.start() - 16):m.start()]):
+        if not _NOT_ROW_AFTER_ROW.match(flat, m.end(), m.end() + 1) and _CELL_END.search(flat[max(0, m.start() - 16):m.start()]):
             return m.start(), m.end()
     return None
 
 
+@lru_cache(maxsize=256)
+def _row_number(number: int) -> regex.Pattern[str]:
+    return regex.compile(r"(?<!\d)" + str(number) + r"(?=[\p{Han}“\"《（(])")
+
+
+@lru_cache(maxsize=256)
+def _group_number(number: int) -> regex.Pattern[str]:
+    return regex.compile(regex.escape(to_cn(number)) + r"\s*、(?=[^、])")
+
+
 def _find_group(flat: str, pos: int, number: int) -> tuple[int, int] | None:
-    m = regex.compile(regex.escape(to_cn(number)) + r"\s*、(?=[^、])").search(flat, pos)
+    m = _group_number(number).search(flat, pos)
     return (m.start(), m.end()) if m else None
 
 

@@ -269,19 +269,21 @@ def _word_value(word: str) -> Decimal:
 
 def _read_mention(match: Any, text: str, c: _Compiled) -> _Mention | None:
     """The number ``match`` found, or None when it is no quantity (no unit, an ordinal…)."""
+    frac, pw, unit, mult = match.group("frac", "pw", "unit", "mult")
+    if not (frac or pw or unit or mult):
+        return None  # a bare number (一是, 统一): no unit, none to infer
     start, end = match.span()
-    if match.group("frac"):
-        return _Mention(start, end, _plain(Decimal(str(c.fractions[match.group("frac")]))), "%", None, False)
-    if match.group("pw"):
+    if frac:
+        return _Mention(start, end, _plain(Decimal(str(c.fractions[frac]))), "%", None, False)
+    if pw:
         return _Mention(start, end, _plain(_word_or_digits(match.group("pnum"))), "%", None, False)
     word = match.group("word")
     before = text[start - 1] if start else ""
     if before == "第" or (word and before in c.blockers):
         return None
-    unit = match.group("unit")
     if unit and text.startswith(c.not_followed_by.get(unit, ()), match.end("unit")):
         return None
-    if unit is None and match.group("mult"):
+    if unit is None and mult:
         unit = _implicit_unit(text, end, c)
     if unit is None:
         return None
@@ -543,8 +545,11 @@ def find_targets(
     ``deadline_rules`` are the rules those deadlines are read with (the default ones if None).
     """
     c = _compiled(rules or target_rules())
-    deadlines = find_deadlines(text, year=year, rules=deadline_rules)
     source, text = text, half_width(text)  # read ６０％ as 60%; spans are unchanged
+    mentions = [m for m in (_read_mention(match, text, c) for match in c.number.finditer(text)) if m is not None]
+    if not mentions:  # most texts of a plan hold no quantity: spare them the masks and the deadlines
+        return []
+    deadlines = find_deadlines(source, year=year, rules=deadline_rules)
     time_spans = [d.span for d in deadlines]
     dated = [d for d in deadlines if d.kind in (DeadlineKind.DATE, DeadlineKind.RANGE) and d.date is not None]
     masked = bytearray(len(text))  # 1 where a number is no target: a mask or a time expression
@@ -554,9 +559,8 @@ def find_targets(
     layout = _Layout(text)
 
     found: list[_Candidate] = []
-    for match in c.number.finditer(text):
-        mention = _read_mention(match, text, c)
-        if mention is None or masked.find(1, mention.start, mention.end) >= 0:
+    for mention in mentions:
+        if masked.find(1, mention.start, mention.end) >= 0:
             continue
         clause = layout.clause(mention.start)
         head_start = max(clause[0], mention.start - _HEAD_WINDOW)

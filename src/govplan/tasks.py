@@ -326,11 +326,20 @@ def _table_tasks(clean: CleanText, table: Table, headings: list[Heading], first_
 
 def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int]]) -> tuple[str, list[int]]:
     """The task's text with clauses and cells blanked out (same length, so offsets hold)."""
-    chars = list(clean.text[start:end])
-    for a, b in skip:
-        for k in range(max(a, start), min(b, end)):
-            chars[k - start] = " "
-    return "".join(chars), list(range(start, end))
+    spans = sorted((max(a, start), min(b, end)) for a, b in skip if max(a, start) < min(b, end))
+    if not spans:
+        return clean.text[start:end], list(range(start, end))
+    pieces: list[str] = []
+    pos = start
+    for a, b in spans:  # a piece at a time, not a character at a time
+        if b <= pos:
+            continue
+        a = max(a, pos)
+        pieces.append(clean.text[pos:a])
+        pieces.append(" " * (b - a))
+        pos = b
+    pieces.append(clean.text[pos:end])
+    return "".join(pieces), list(range(start, end))
 
 
 def _shift(clean: CleanText, item: Any, base: int) -> Any:

@@ -12,6 +12,7 @@ glued to the end of a sentence), loaded lazily with the unit vocabulary as its u
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import regex
@@ -37,6 +38,8 @@ _SEPARATORS = "、，,；;"
 _BRACKETED = regex.compile(r"[（(][^（()）]{1,12}[）)]")
 _OPEN = "（(《【"
 _CLOSE = "）)》】"
+_LIST_MARKS = regex.compile("[" + regex.escape(_OPEN + _CLOSE + _SEPARATORS) + "\n\t]")
+_PLAIN_END = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")  # never a space nor punctuation
 _TRIM = regex.compile(r"^[\s:：、，,；;。.]+|[\s:：、，,；;。.]+$")
 _ETC = regex.compile(r"等(?:相关|有关|其他)?(?:单位|部门|企业|机构)?[。.]?$")
 _BAD = regex.compile(
@@ -75,12 +78,14 @@ def split_units(text: str) -> list[tuple[int, int]]:
     items: list[tuple[int, int]] = []
     depth = 0
     start = 0
-    for i, ch in enumerate(text):
+    for m in _LIST_MARKS.finditer(text):  # brackets and separators only, not every character
+        ch = m.group()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        elif depth == 0 and (ch in _SEPARATORS or ch in "\n\t"):
+        elif depth == 0:
+            i = m.start()
             items.append((start, i))
             start = i + 1
     items.append((start, len(text)))
@@ -88,10 +93,18 @@ def split_units(text: str) -> list[tuple[int, int]]:
     out = []
     for a, b in items:
         piece = text[a:b]
-        m = _TRIM.match(piece)
+        if not piece:
+            continue
+        # the regexes only where they can change something: an ideograph or a letter at an end
+        # is never punctuation or a space, and _ETC needs its 等
+        m = None if _PLAIN_END.match(piece[0]) else _TRIM.match(piece)
         lead = m.end() if m else 0
-        piece = _ETC.sub("", piece[lead:])
-        piece = _TRIM.sub("", piece)
+        if lead:
+            piece = piece[lead:]
+        if "等" in piece:
+            piece = _ETC.sub("", piece)
+        if piece and not _PLAIN_END.match(piece[-1]):
+            piece = _TRIM.sub("", piece)
         if piece:
             out.append((a + lead, a + lead + len(piece)))
     return out
