@@ -214,6 +214,26 @@ POSITIVE = [
         xfail="a labelled line wrapped inside a unit name is cut at the line break: 市城市管理",
     ),
     case(
+        "closing-phrase-comma-between-lead-and-cooperating",
+        "加快建设智慧社区，由区民政局牵头，区大数据中心、各街道办事处配合。",
+        [(L, "区民政局"), (C, "区大数据中心"), (C, "各街道办事处")],
+    ),
+    case(
+        "closing-phrase-lead-responsible-cooperating",
+        "建立重点企业服务专员制度，由县发展改革局牵头，县工信局负责，各乡镇配合，2024年6月底前完成。",
+        [(L, "县发展改革局"), (R, "县工信局"), (C, "各乡镇")],
+    ),
+    case(
+        "role-in-brackets-after-unit-in-labelled-list",
+        "推进政务数据共享。责任单位：省数据局（牵头），省公安厅、省市场监管局",
+        [(L, "省数据局"), (R, "省公安厅"), (R, "省市场监管局")],
+    ),
+    case(
+        "closing-sentence-without-you",
+        "开展民营企业服务月活动。区工商联负责组织实施，各街道办事处配合。",
+        [(R, "区工商联"), (C, "各街道办事处")],
+    ),
+    case(
         "label-alone-units-on-next-line",
         "责任单位：\n市林业局",
         [(R, "市林业局")],
@@ -242,6 +262,7 @@ NEGATIVE = [
     pytest.param("全市各级各部门要高度重视（详见附件1）。", id="paren-reference"),
     pytest.param("严格按照《某某市城市管理条例》（2019年修订）执行。", id="paren-revision-note"),
     pytest.param("经市政府同意，由市财政局统一拨付。", id="you-without-role-verb"),
+    pytest.param("由各地结合实际负责组织，各部门要加强协同配合。", id="you-clause-then-prose-with-peihe"),
     pytest.param("各牵头单位要于每季度末报送工作进展。", id="qiantou-danwei-as-subject"),
     pytest.param("倡导市民积极参与、主动配合垃圾分类。", id="role-verbs-without-units"),
     pytest.param("（牵头领导：市政府分管副市长）", id="lead-person-not-unit-label"),
@@ -393,3 +414,10 @@ def test_is_unit_list() -> None:
 )
 def test_canonicalizer(names: list[str], expected: dict[str, str]) -> None:
     assert canonicalizer(names) == expected
+
+
+def test_role_mark_span_ends_before_the_bracket() -> None:
+    text = "责任单位：省数据局（牵头），省公安厅"
+    (clause,) = find_clauses(text)
+    first = clause.units[0]
+    assert (first.name, first.role, text[first.start:first.end]) == ("省数据局", Role.LEAD, "省数据局")

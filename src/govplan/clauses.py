@@ -78,9 +78,18 @@ class _Compiled:
             + "|".join(map(regex.escape, verbs))
             + r")(?:落实|实施|推进|完成|组织实施)?(?=、|$)"
         )
-        self.by_phrase = regex.compile(
-            r"由(?P<body>[^。；;！？]{2,80}?(?:" + "|".join(map(regex.escape, verbs)) + r"))(?=[。；;，,]|$)"
+        verb_alt = "(?:" + "|".join(map(regex.escape, verbs)) + r")(?:落实|实施|推进|完成|组织实施)?"
+        # 由A牵头，B负责，C、D配合: a first assignment, then more segments that end in a role verb
+        more = r"(?:[，,][^。；;！？，,\n]{2,60}?" + verb_alt + r"(?=[。；;，,]|$))*"
+        self.by_phrase = regex.compile(r"由(?P<body>[^。；;！？]{2,80}?" + verb_alt + r"(?=[。；;，,]|$)" + more + ")")
+        # a whole sentence that is an assignment: 区工商联负责组织实施，各街道办事处配合。
+        self.sentence = regex.compile(
+            r"(?:^|(?<=[。；;！？\n]))[ \t]*(?P<body>[^。；;！？\n（()）由]{2,60}?" + verb_alt + r"(?=[。；;，,]|$)"
+            + more + r")(?=[。；;]|$)",
+            regex.M,
         )
+        self.verb_end = regex.compile(verb_alt + r"(?=[。；;，,]|$)", regex.M)
+        self.role_mark = regex.compile(r"[（(](?P<verb>" + "|".join(map(regex.escape, verbs)) + r")[）)]$")
 
 
 def _compiled(rules: ClauseRules) -> _Compiled:
@@ -132,7 +141,7 @@ def _labelled(text: str, c: _Compiled) -> list[Clause]:
                 value_end = next_label.start()
                 stop = "label"
             role = c.label_role[label.group("label")]
-            units.extend(_units_in(text, value_start, value_end, role))
+            units.extend(_units_in(text, value_start, value_end, role, c))
             clause_end = value_end
             j += 1
             if stop != "label":
@@ -182,13 +191,20 @@ def _value_end(text: str, start: int, in_bracket: bool) -> tuple[int, str]:
     return len(text), "end"
 
 
-def _units_in(text: str, start: int, end: int, role: Role) -> list[FoundUnit]:
+def _units_in(text: str, start: int, end: int, role: Role, c: _Compiled) -> list[FoundUnit]:
     value = text[start:end]
     found = []
     for a, b in split_units(value):
         name = clean_name(value[a:b])
+        own_role = role
+        mark = c.role_mark.search(name)
+        if mark is not None:  # 省数据局（牵头）: the bracket sets the unit's role and is no part of its name
+            own_role = c.verb_role[mark.group("verb")]
+            name = name[: mark.start()]
+            piece = value[a:b]
+            b = a + len(piece[: max(piece.rfind("（"), piece.rfind("("))].rstrip())
         if name and name not in ("无", "暂无"):
-            found.append(FoundUnit(name, role, start + a, start + b))
+            found.append(FoundUnit(name, own_role, start + a, start + b))
     return found
 
 
@@ -202,12 +218,29 @@ def _unlabelled(text: str, c: _Compiled, unit_rules: UnitRules) -> list[Clause]:
         units = _assignment(m.group("body"), m.start("body"), c, unit_rules)
         if units:
             clauses.append(Clause(m.start(), m.end(), tuple(units)))
+    tried: set[int] = set()
+    for verb in c.verb_end.finditer(text):  # a sentence can only be an assignment if a verb ends a segment
+        start = max(text.rfind(ch, 0, verb.start()) for ch in _SENTENCE_ENDS) + 1
+        if start in tried:
+            continue
+        tried.add(start)
+        m = c.sentence.match(text, start)
+        if m is None:
+            continue
+        units = _assignment(m.group("body"), m.start("body"), c, unit_rules, strict=True)
+        if units:
+            clauses.append(Clause(m.start("body"), m.end(), tuple(units)))
     return clauses
 
 
-def _assignment(body: str, offset: int, c: _Compiled, unit_rules: UnitRules) -> list[FoundUnit]:
+_SENTENCE_ENDS = "。；;！？\n"
+
+
+def _assignment(body: str, offset: int, c: _Compiled, unit_rules: UnitRules, *, strict: bool = False) -> list[FoundUnit]:
     """Units of "A、B牵头，C配合" / "A牵头、B配合": each segment that ends in a role verb must be a
-    unit list; other segments (a time limit, a remark) are passed over; one assignment at least."""
+    unit list; other segments (a time limit, a remark) are passed over; one assignment at least.
+    Once units are found, a later segment that names none ends the clause (由A牵头，B配合，各部门要
+    加强协同配合).  ``strict``: every segment must be an assignment (a whole sentence)."""
     units: list[FoundUnit] = []
     pos = 0
     for segment in _SEGMENT_BREAK.split(body):
@@ -216,11 +249,15 @@ def _assignment(body: str, offset: int, c: _Compiled, unit_rules: UnitRules) -> 
         if not segment.strip() or segment in "，,；;":
             continue
         if not c.any_verb.search(segment):
+            if strict:
+                return []
             continue  # neither an assignment nor a verb-ended segment
         matches = list(c.assignment.finditer(segment))
         if not matches:
+            if strict:
+                return []
             if c.verb_tail.search(segment):
-                return []  # ends like an assignment but names no unit: prose
+                return units  # ends like an assignment but names no unit: prose
             continue
         for m in matches:
             names_start = m.start("units")
@@ -230,7 +267,7 @@ def _assignment(body: str, offset: int, c: _Compiled, unit_rules: UnitRules) -> 
                 names_start += lead_in.end()
                 names = names[lead_in.end():]
             if not names or not is_unit_list(names, unit_rules):
-                return []
+                return [] if strict else units
             role = c.verb_role[m.group("verb")]
             for a, b in split_units(names):
                 name = clean_name(names[a:b])

@@ -276,7 +276,11 @@ def _read_mention(match: Any, text: str, c: _Compiled) -> _Mention | None:
     if frac:
         return _Mention(start, end, _plain(Decimal(str(c.fractions[frac]))), "%", None, False)
     if pw:
-        return _Mention(start, end, _plain(_word_or_digits(match.group("pnum"))), "%", None, False)
+        try:
+            percent = _word_or_digits(match.group("pnum"))
+        except (ValueError, InvalidOperation):
+            return None  # 百分之十四五: numerals that are no number
+        return _Mention(start, end, _plain(percent), "%", None, False)
     word = match.group("word")
     before = text[start - 1] if start else ""
     if before == "第" or (word and before in c.blockers):
