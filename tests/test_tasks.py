@@ -597,3 +597,21 @@ def test_not_a_plan_has_no_tasks(text: str) -> None:
 def test_regulation_is_read_as_chapters_and_articles() -> None:
     plan = extract(REGULATION)
     assert [s.path for s in plan.sections][:3] == ["第一章", "第一章/第一条", "第一章/第二条"]
+
+
+def test_closing_signature_is_not_part_of_the_last_task() -> None:
+    text = (
+        "某县2024年农业农村工作要点\n"
+        "一、重点任务\n"
+        "（一）稳定粮食生产。全年粮食播种面积稳定在50万亩以上。（牵头单位：县农业农村局）\n"
+        "（二）推进高标准农田建设。新建高标准农田2万亩。（牵头单位：县农业农村局；配合单位：县财政局）\n"
+        "\n"
+        "某县农业农村局\n"
+        "2024年3月1日\n"
+    )
+    plan = extract(text)
+    last = plan.tasks[-1]
+    assert last.title == "推进高标准农田建设"
+    assert "2024年3月1日" not in last.text and "某县农业农村局" not in last.text
+    assert all(d.text != "2024年3月1日" for t in plan.tasks for d in t.deadlines)
+    assert plan.meta.date is not None and plan.meta.date.isoformat() == "2024-03-01"

@@ -122,6 +122,9 @@ class Front:
     meta: Meta
     body_start: int
     notes: list[str] = field(default_factory=list)
+    # where the closing signature (issuer line, date line) starts, when the document ends with one:
+    # the last task ends there
+    body_end: int | None = None
 
 
 @dataclass
@@ -189,8 +192,11 @@ def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
     recipients = _recipients(head, notice_idx, c) if notice_idx is not None else []
     contact = _contact(head, c)
     sig_issuer, sig_date, sig_idx = _signature(head, c)
+    tail = lines[head_end:]
+    tail_issuer, tail_date, tail_idx = _tail_signature(tail, c)
+    body_end = tail[tail_idx].start if tail_idx is not None and tail_idx > 0 else None
     if sig_date is None:
-        tail_issuer, sig_date = _tail_signature(lines[head_end:], c)
+        sig_date = tail_date
         sig_issuer = sig_issuer or tail_issuer
 
     search_from = max(after_web, (sig_idx + 1) if sig_idx is not None else 0, (notice_idx + 1) if notice_idx is not None else 0)
@@ -236,7 +242,9 @@ def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
         index_no=web.get("index_no"),
         published=published if published and published != date else None,
     )
-    return Front(meta, body_start)
+    if body_end is not None and body_end <= body_start:
+        body_end = None
+    return Front(meta, body_start, body_end=body_end)
 
 
 def _notice(head: list[_Line], c: _Compiled) -> tuple[str | None, str | None, int | None]:
@@ -316,12 +324,14 @@ def _signature(head: list[_Line], c: _Compiled) -> tuple[str | None, dt.date | N
     return None, None, None
 
 
-def _tail_signature(body: list[_Line], c: _Compiled) -> tuple[str | None, dt.date | None]:
+def _tail_signature(body: list[_Line], c: _Compiled) -> tuple[str | None, dt.date | None, int | None]:
+    """Issuer and date of a closing signature among the last lines, and the index of its first line."""
     for i in range(len(body) - 1, max(len(body) - 6, -1), -1):
         if c.date_line.match(body[i].text):
-            issuer = body[i - 1].text if i > 0 and _is_org(body[i - 1].text, c) else None
-            return issuer, parse_date(body[i].text)
-    return None, None
+            org = i > 0 and _is_org(body[i - 1].text, c)
+            issuer = body[i - 1].text if org else None
+            return issuer, parse_date(body[i].text), i - 1 if org else i
+    return None, None, None
 
 
 def _title_block(head: list[_Line], start: int, c: _Compiled) -> tuple[str | None, int | None, str | None]:

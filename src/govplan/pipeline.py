@@ -89,7 +89,8 @@ def extract(source: str | Path | Document, rules: RuleSet | str | Path | None = 
     if year_source in ("title", "text"):
         warnings.append(f"no document date: years left out are taken as {year} (from the {year_source})")
     hints = heading_hints(document, text) if document.headings else None
-    result = build_tasks(text, head.body_start, year=year, title=head.meta.title, rules=ruleset, heading_hints=hints)
+    result = build_tasks(text, head.body_start, year=year, title=head.meta.title, rules=ruleset, heading_hints=hints,
+                         body_end=head.body_end)
     warnings.extend(result.warnings)
     return Plan(
         source=document.source,

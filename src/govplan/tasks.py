@@ -117,7 +117,7 @@ def _find_targets(text: str, year: int | None, rules: RuleSet) -> list[Target]:
 
 def build_tasks(
     clean: CleanText, body_start: int, *, year: int | None, title: str | None = None, rules: RuleSet | None = None,
-    heading_hints: dict[int, int] | None = None,
+    heading_hints: dict[int, int] | None = None, body_end: int | None = None,
 ) -> TaskResult:
     """Sections, tasks, targets and phases of the body that starts at ``body_start``.
     ``title`` (the plan's title) tells a plan from a regulation, an interpretation or news."""
@@ -125,7 +125,7 @@ def build_tasks(
     task_rules: TaskRules = ruleset["tasks"]
     c = _compiled(task_rules)
     table = find_table(clean, body_start, ruleset)
-    headings = outline(clean, start=body_start, end=table.start if table else None, rules=ruleset, hints=heading_hints)
+    headings = outline(clean, start=body_start, end=table.start if table else body_end, rules=ruleset, hints=heading_hints)
     result = TaskResult(sections=[h.section for h in headings])
     if title and c.non_plan_title.search(title):
         result.warnings.append(f"not a plan ({title}): no tasks extracted")
