@@ -22,7 +22,7 @@ MEASURED = {
     "units": 0.996,
     "units_roleblind": 0.996,
     "deadlines": 0.990,
-    "targets": 0.985,
+    "targets": 0.990,
     "meta": 1.000,
 }
 MARGIN = 0.02

@@ -615,3 +615,21 @@ def test_closing_signature_is_not_part_of_the_last_task() -> None:
     assert "2024年3月1日" not in last.text and "某县农业农村局" not in last.text
     assert all(d.text != "2024年3月1日" for t in plan.tasks for d in t.deadlines)
     assert plan.meta.date is not None and plan.meta.date.isoformat() == "2024-03-01"
+
+
+def test_bound_targets_outside_tasks_count_but_facts_do_not() -> None:
+    text = (
+        "某市2024年住房保障工作方案\n"
+        "一、基本情况\n"
+        "2023年全市保障性住房覆盖率达到30%以上，建成公租房5000套。\n"
+        "二、重点任务\n"
+        "（一）筹集保障性租赁住房。新筹集保障性租赁住房3000套。（责任单位：市住建局）\n"
+        "三、保障措施\n"
+        "（一）加强资金保障。市级财政投入不低于2亿元，并安排专项资金1000万元。\n"
+    )
+    plan = extract(text)
+    values = [(t.value, t.unit, t.comparator.value) for t in plan.targets]
+    assert (3000, "套", "=") in values
+    assert (200000000, "元", ">=") in values  # a bound in 保障措施 is a commitment
+    assert (10000000, "元", "=") not in values  # a plain amount outside tasks and 目标 sections is not
+    assert all(v[0] not in (30, 5000) for v in values)  # 基本情况 states facts

@@ -19,7 +19,7 @@ import regex
 
 from .clauses import Clause, FoundUnit, find_clauses
 from .document import CleanText
-from .models import Deadline, Phase, Role, Section, Target, Task, UnitRef
+from .models import Comparator, Deadline, Phase, Role, Section, Target, Task, UnitRef
 from .outline import Heading, outline
 from .ruleset import RuleFile, RuleSet, compiled, default_rules
 from .table import Table, find_table
@@ -35,6 +35,7 @@ class TaskRules(RuleFile):
     working_sections: list[str]
     non_working_sections: list[str]
     target_sections: list[str] = []
+    fact_sections: list[str] = []
     phase_sections: list[str] = []
     plan_titles: list[str] = []
     non_plan_titles: list[str] = []
@@ -61,6 +62,7 @@ class _Compiled:
         self.working = words(rules.working_sections)
         self.non_working = words(rules.non_working_sections)
         self.target_sections = words(rules.target_sections)
+        self.fact_sections = words(rules.fact_sections)
         self.phase_sections = words(rules.phase_sections)
         self.plan_title = words(rules.plan_titles)
         self.non_plan_title = regex.compile("|".join(f"(?:{p})" for p in rules.non_plan_titles) or r"(?!)")
@@ -379,13 +381,20 @@ def _finish(clean: CleanText, draft: _Draft, task_id: str, canonical: dict[str, 
 def _document_targets(
     clean: CleanText, tasks: list[Task], headings: list[Heading], c: _Compiled, year: int | None, rules: RuleSet
 ) -> list[Target]:
+    """The tasks' targets, every target of a 目标 section, and elsewhere (保障措施, 工作要求 …) the
+    targets with a bound (不低于, 以上, 控制在…以内): a plan commits to those wherever it states them.
+    Sections of facts (背景, 基本情况, 指导思想 …) hold no targets."""
     targets = [t for task in tasks for t in task.targets]
     task_spans = [task.span for task in tasks]
-    for heading in headings:
-        if not c.target_sections.search(heading.section.title):
+    for i, heading in enumerate(headings):
+        titles = (heading.section.title, _top(headings, i).section.title)
+        if any(c.fact_sections.search(t) for t in titles):
             continue
+        all_targets = c.target_sections.search(heading.section.title) is not None
         text = clean.text[heading.start:heading.own_end]
         for target in _find_targets(text, year, rules):
+            if not all_targets and target.comparator in (Comparator.EQ,):
+                continue
             shifted = _shift(clean, target, heading.start)
             if not any(a <= shifted.span[0] < b for a, b in task_spans):
                 targets.append(shifted)
