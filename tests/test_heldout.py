@@ -1,7 +1,9 @@
-"""Held-out accuracy: eight plans written for this test in layouts the corpus does not use
+"""Held-out accuracy: sixteen plans written for this test in layouts the corpus does not use
 (省级 第X章 三年行动方案, 工作要点 with （牵头单位：…；配合单位：…）, 任务分工 with 由…牵头，…配合,
 a pipe-table 任务清单, a county plan with 责任单位/完成时限 lines, a target-heavy 实施方案, a cover
-notice, a portal page with a 信息公开 table), annotated by hand in tests/heldout/gold without running
+notice, a portal page with a 信息公开 table; round 2: a PDF copy with page breaks, flattened and
+tab-separated task tables with merged cells, five outline levels, a target-dense 实施方案, a notice with its
+own numbered requests, unit-name variants, a portal page with a div metadata list and rowspan), annotated by hand in tests/heldout/gold without running
 govplan.  Each field's micro F1 must stay at least at the value measured when the set was made,
 minus 0.02: a regression bar, not a goal (see tests/heldout/ANALYSIS.md for the misses)."""
 
@@ -15,15 +17,15 @@ from govplan.evaluate import METRICS, evaluate
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 
-# micro scores measured on 2026-11-21 (sections … meta); the bar is each minus 0.02
+# micro scores over all 16 documents (round 2: h9-h16 added, see ANALYSIS.md); the bar is each minus 0.02
 MEASURED = {
-    "sections": 1.000,
-    "tasks": 1.000,
-    "units": 0.996,
-    "units_roleblind": 0.996,
-    "deadlines": 0.990,
-    "targets": 0.990,
-    "meta": 1.000,
+    "sections": 0.924,
+    "tasks": 0.891,
+    "units": 0.878,
+    "units_roleblind": 0.902,
+    "deadlines": 0.856,
+    "targets": 0.972,
+    "meta": 0.920,
 }
 MARGIN = 0.02
 
@@ -31,7 +33,7 @@ MARGIN = 0.02
 @pytest.fixture(scope="module")
 def micro() -> dict[str, float]:
     result = evaluate(HELDOUT / "gold", HELDOUT / "docs")
-    assert len(result.docs) == 8
+    assert len(result.docs) == 16
     assert all(doc.source for doc in result.docs), "every gold file must find its document"
     scores = result.micro()
     print("\nheld-out micro F1:", "  ".join(f"{m}={scores[m]:.3f}" for m in METRICS))
