@@ -633,3 +633,28 @@ def test_bound_targets_outside_tasks_count_but_facts_do_not() -> None:
     assert (200000000, "元", ">=") in values  # a bound in 保障措施 is a commitment
     assert (10000000, "元", "=") not in values  # a plain amount outside tasks and 目标 sections is not
     assert all(v[0] not in (30, 5000) for v in values)  # 基本情况 states facts
+
+
+MIXED_GROUP = """某市2024年数字政府建设工作方案
+一、重点任务
+（一）夯实基础支撑（牵头单位：市数据局；配合单位：市通信管理办）
+1.建设政务云平台。完成存量系统迁移评估。
+2.完善电子政务外网。年底前新增接入单位120个。
+3.推进公共数据共享。责任单位：各县（市、区）政府。
+（二）提升政务服务效能（市政务服务中心牵头，市直各部门按职责分工负责）
+1.深化“一网通办”改革。上半年完成事项要素统一规范。
+2.推进“高效办成一件事”。配合单位：市发改委、市人社局。
+"""
+
+
+def test_group_clause_in_the_title_governs_every_item_and_leaves_the_title() -> None:
+    plan = extract(MIXED_GROUP)
+    titles = {s.path: s.title for s in plan.sections}
+    assert titles["一/一"] == "夯实基础支撑"
+    assert titles["一/二"] == "提升政务服务效能"
+    assert [s for s, _ in tasks(plan)] == ["一/一/1", "一/一/2", "一/一/3", "一/二/1", "一/二/2"]
+    found = by_section(plan)
+    group = [(L, "市数据局"), (C, "市通信管理办")]
+    assert found["一/一/1"] == group
+    assert found["一/一/3"] == [(R, "各县（市、区）政府"), *group]  # its own clause, then the group's
+    assert (L, "市政务服务中心") in found["一/二/2"] and (C, "市发改委") in found["一/二/2"]

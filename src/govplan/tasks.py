@@ -11,6 +11,7 @@ A task table gives one task per 主要任务 row with its merged cells carried d
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,6 +129,7 @@ def build_tasks(
     c = _compiled(task_rules)
     table = find_table(clean, body_start, ruleset)
     headings = outline(clean, start=body_start, end=table.start if table else body_end, rules=ruleset, hints=heading_hints)
+    headings = _titles_without_clauses(clean, headings, ruleset)
     result = TaskResult(sections=[h.section for h in headings])
     if title and c.non_plan_title.search(title):
         result.warnings.append(f"not a plan ({title}): no tasks extracted")
@@ -216,29 +218,34 @@ def _outline_tasks(clean: CleanText, headings: list[Heading], c: _Compiled, rule
     # clauses written once for a group
     for i in range(len(headings)):
         kids = _children(headings, i)
-        if not kids:
+        if not kids or not own[i]:
+            if kids:
+                _clause_after_last_item(clean, headings, own, inherited, kids)
             continue
-        parent_units = [u for cl in own[i] for u in cl.units]
-        kids_with = [k for k in kids if own[k]]
-        if parent_units and not kids_with:
-            for k in _leaves_under(headings, i):
-                inherited[k] = parent_units
-        elif len(kids_with) == 1 and kids_with[0] == kids[-1] and len(kids) > 1:
-            last = kids[-1]
-            if all(_starts_line(clean, cl.start) for cl in own[last]):
-                group_units = [u for cl in own[last] for u in cl.units]
-                for k in kids[:-1]:
-                    if not own[k]:
-                        inherited[k] = group_units
+        heading = headings[i]
+        title_units = [u for cl in own[i] if _in_title(clean, heading, cl) for u in cl.units]
+        all_units = [u for cl in own[i] for u in cl.units]
+        leaves = _leaves_under(headings, i)
+        below = [k for k in range(i + 1, (leaves[-1] if leaves else i) + 1) if own[k]]
+        if not below:
+            for k in leaves:  # the clause in the group heading governs every item under it
+                inherited[k] = _union(all_units, inherited[k])
+        elif title_units and any(not own[k] for k in leaves):
+            # some items have a clause of their own, some not: the group's clause governs them all
+            for k in leaves:
+                inherited[k] = _union(title_units, inherited[k])
+        else:
+            _clause_after_last_item(clean, headings, own, inherited, kids)
 
     drafts: list[_Draft] = []
     for i, heading in enumerate(headings):
         kids = _children(headings, i)
         mine = [u for cl in own[i] for u in cl.units]
-        units = mine or inherited[i]
+        units = _union(mine, inherited[i])
         if kids:
-            kids_have = any(own[k] or inherited[k] for k in _leaves_under(headings, i))
-            is_task = bool(mine) and kids_have and not all(inherited[k] == mine for k in _leaves_under(headings, i))
+            leaves = _leaves_under(headings, i)
+            kids_have = any(own[k] or inherited[k] for k in leaves)
+            is_task = bool(mine) and kids_have and not all(inherited[k] for k in leaves)
         else:
             is_task = bool(units) or working(i)
         if not is_task:
@@ -255,6 +262,54 @@ def _outline_tasks(clean: CleanText, headings: list[Heading], c: _Compiled, rule
             )
         )
     return drafts
+
+
+def _titles_without_clauses(clean: CleanText, headings: list[Heading], rules: RuleSet) -> list[Heading]:
+    """A clause written into a heading's title line (夯实基础支撑（牵头单位：市数据局；配合单位：…）) is
+    not part of the title: the title ends where the clause starts."""
+    out = []
+    for heading in headings:
+        title_text = clean.text[heading.start:heading.title_end]
+        if "（" in title_text or "(" in title_text or "【" in title_text:
+            line_end = clean.text.find("\n", heading.start)
+            line_end = len(clean.text) if line_end < 0 else line_end
+            inside = [cl for cl in _clauses_in(clean, heading.start, line_end, rules) if cl.start < heading.title_end]
+            if inside:
+                cut = min(cl.start for cl in inside)
+                title_start = heading.title_end - len(title_text) + title_text.find(heading.section.title)
+                title = clean.text[title_start:cut].strip() if title_start < cut else ""
+                if title:
+                    section = heading.section.model_copy(
+                        update={"title": title, "span": clean.span(heading.start, title_start + len(title))})
+                    heading = dataclasses.replace(heading, section=section, title_end=title_start + len(title))
+        out.append(heading)
+    return out
+
+
+def _in_title(clean: CleanText, heading: Heading, clause: Clause) -> bool:
+    """Is ``clause`` written with the heading itself — in its title line right after the title, or
+    on the lines right under it before any text (（二）健全收运体系（牵头单位：市城管局））?"""
+    return clause.start <= heading.title_end or not clean.text[heading.title_end:clause.start].strip()
+
+
+def _clause_after_last_item(
+    clean: CleanText, headings: list[Heading], own: list[list[Clause]], inherited: list[list[FoundUnit]], kids: list[int]
+) -> None:
+    """A clause printed once, on its own line, after the last item governs the earlier items too."""
+    kids_with = [k for k in kids if own[k]]
+    if len(kids_with) == 1 and kids_with[0] == kids[-1] and len(kids) > 1:
+        last = kids[-1]
+        if all(_starts_line(clean, cl.start) for cl in own[last]):
+            group_units = [u for cl in own[last] for u in cl.units]
+            for k in kids[:-1]:
+                if not own[k]:
+                    inherited[k] = group_units
+
+
+def _union(mine: list[FoundUnit], group: list[FoundUnit]) -> list[FoundUnit]:
+    """A task's own units, then the group's that it does not name itself (same name and role)."""
+    seen = {(u.name, u.role) for u in mine}
+    return [*mine, *(u for u in group if (u.name, u.role) not in seen)]
 
 
 def _title_units(clean: CleanText, heading: Heading, rules: RuleSet) -> list[FoundUnit]:
