@@ -658,3 +658,24 @@ def test_group_clause_in_the_title_governs_every_item_and_leaves_the_title() -> 
     assert found["一/一/1"] == group
     assert found["一/一/3"] == [(R, "各县（市、区）政府"), *group]  # its own clause, then the group's
     assert (L, "市政务服务中心") in found["一/二/2"] and (C, "市发改委") in found["一/二/2"]
+
+
+def test_outline_goes_on_after_a_task_table() -> None:
+    text = (
+        "某区2024年生态环境保护重点工作任务分工\n"
+        "一、工作目标\n"
+        "全区空气质量优良天数比例达到85%以上。\n"
+        "二、任务分工\n"
+        "序号\t工作任务\t主责单位\t协办单位\t完成时间\n"
+        "1\t推进工业企业深度治理\t区生态环境分局\t区工信局\t2024年10月底前\n"
+        "2\t加强扬尘污染管控\t区住建局\t区城管局\t长期坚持\n"
+        "三、工作要求\n"
+        "（一）压实工作责任。各主责单位要制定具体工作方案。\n"
+        "（二）加强调度通报。区生态环境分局每季度通报进展。\n"
+    )
+    plan = extract(text)
+    assert [(s.path, s.title) for s in plan.sections] == [
+        ("一", "工作目标"), ("二", "任务分工"), ("二/1", "推进工业企业深度治理"), ("二/2", "加强扬尘污染管控"),
+        ("三", "工作要求"), ("三/一", "压实工作责任"), ("三/二", "加强调度通报")]
+    assert [s.id for s in plan.sections] == [f"s{n}" for n in range(1, 8)]
+    assert [t.title for t in plan.tasks] == ["推进工业企业深度治理", "加强扬尘污染管控"]  # not 任务分工 itself

@@ -161,11 +161,13 @@ class _Open:
 
 def outline(
     clean: CleanText, *, start: int = 0, end: int | None = None, rules: RuleSet | None = None,
-    hints: dict[int, int] | None = None,
+    hints: dict[int, int] | None = None, skip: tuple[int, int] | None = None,
 ) -> list[Heading]:
     """The headings of ``clean.text[start:end]`` in document order.  ``hints`` maps the cleaned
     start of a line the source marks as a heading (a Word heading style) to its level there: such a
-    line is a heading even without a number (its number is empty; its path segment is its title)."""
+    line is a heading even without a number (its number is empty; its path segment is its title).
+    ``skip`` is a region read otherwise (a task table): no heading is looked for there, and a
+    heading's own text stops where it starts."""
     outline_rules: OutlineRules = (rules or default_rules())["outline"]
     text = clean.text
     stop = len(text) if end is None else end
@@ -173,6 +175,8 @@ def outline(
     stack: list[_Open] = []
     for line_start, line_end in clean.lines():
         if line_start < start or line_start >= stop:
+            continue
+        if skip is not None and skip[0] <= line_start < skip[1]:
             continue
         line = text[line_start:line_end]
         stripped = line.lstrip()
@@ -185,7 +189,7 @@ def outline(
         if level is None:
             continue
         found.append((line_start + len(line) - len(stripped), match, level))
-    return _build(clean, found, stop)
+    return _build(clean, found, stop, skip)
 
 
 def _hinted(line: str, level: int, rules: OutlineRules) -> HeadingMatch | None:
@@ -213,7 +217,9 @@ def _place(stack: list[_Open], match: HeadingMatch, index: int) -> int | None:
     return len(stack)
 
 
-def _build(clean: CleanText, found: list[tuple[int, HeadingMatch, int]], stop: int) -> list[Heading]:
+def _build(
+    clean: CleanText, found: list[tuple[int, HeadingMatch, int]], stop: int, skip: tuple[int, int] | None = None
+) -> list[Heading]:
     headings: list[Heading] = []
     path: list[str] = []
     for i, (pos, match, level) in enumerate(found):
@@ -226,6 +232,8 @@ def _build(clean: CleanText, found: list[tuple[int, HeadingMatch, int]], stop: i
                 break
         own_end = found[i + 1][0] if i + 1 < len(found) else stop
         own_end = min(own_end, end)
+        if skip is not None and pos < skip[0] < own_end:
+            own_end = skip[0]
         section = Section(
             id=f"s{i + 1}",
             level=level,

@@ -128,7 +128,8 @@ def build_tasks(
     task_rules: TaskRules = ruleset["tasks"]
     c = _compiled(task_rules)
     table = find_table(clean, body_start, ruleset)
-    headings = outline(clean, start=body_start, end=table.start if table else body_end, rules=ruleset, hints=heading_hints)
+    skip = (table.start, _table_end(table)) if table is not None else None
+    headings = outline(clean, start=body_start, end=body_end, rules=ruleset, hints=heading_hints, skip=skip)
     headings = _titles_without_clauses(clean, headings, ruleset)
     result = TaskResult(sections=[h.section for h in headings])
     if title and c.non_plan_title.search(title):
@@ -136,11 +137,17 @@ def build_tasks(
         result.phases = _phases(clean, headings, c, year, ruleset)
         return result
     is_plan = bool(title and c.plan_title.search(title)) or table is not None
-    drafts = _outline_tasks(clean, headings, c, ruleset, is_plan=is_plan)
+    drafts = _outline_tasks(clean, headings, c, ruleset, is_plan=is_plan, table_start=table.start if table else None)
     if table is not None:
         table_sections, table_drafts = _table_tasks(clean, table, headings, len(headings))
         result.sections.extend(table_sections)
         drafts.extend(table_drafts)
+        # headings after the table: everything in document order, ids renumbered
+        result.sections = [
+            section.model_copy(update={"id": f"s{n}"})
+            for n, section in enumerate(sorted(result.sections, key=lambda s: s.span[0]), start=1)
+        ]
+        drafts.sort(key=lambda d: d.start)
     names = [u.name for d in drafts for u in d.units]
     canonical = canonicalizer(names, ruleset["units"])
     for n, draft in enumerate(drafts, start=1):
@@ -194,7 +201,15 @@ def _top(headings: list[Heading], index: int) -> Heading:
     return headings[index]
 
 
-def _outline_tasks(clean: CleanText, headings: list[Heading], c: _Compiled, rules: RuleSet, *, is_plan: bool) -> list[_Draft]:
+def _table_end(table: Table) -> int:
+    """Where the table's last row ends (text after it is read as an outline again)."""
+    end = getattr(table, "end", None)
+    return int(end) if end is not None else max((g.end for g in table.groups), default=table.start)
+
+
+def _outline_tasks(
+    clean: CleanText, headings: list[Heading], c: _Compiled, rules: RuleSet, *, is_plan: bool, table_start: int | None = None
+) -> list[_Draft]:
     own: list[list[Clause]] = [_clauses_in(clean, h.start, h.own_end, rules) for h in headings]
     inherited: list[list[FoundUnit]] = [[] for _ in headings]
     tops = [h for h in headings if h.section.level == 1]
@@ -242,6 +257,8 @@ def _outline_tasks(clean: CleanText, headings: list[Heading], c: _Compiled, rule
         kids = _children(headings, i)
         mine = [u for cl in own[i] for u in cl.units]
         units = _union(mine, inherited[i])
+        if not kids and not mine and table_start is not None and heading.own_end == table_start:
+            continue  # the heading the task table stands under: its rows are its tasks
         if kids:
             leaves = _leaves_under(headings, i)
             kids_have = any(own[k] or inherited[k] for k in leaves)
