@@ -607,3 +607,11 @@ def test_web_page_layout() -> None:
         (2, "2", "推进管网改造"),
         (1, "三", "工作要求"),
     ]
+
+
+@pytest.mark.parametrize("line", ["①人口数据共享。汇聚户籍信息", "②个人类事项。重点推进", "（一）人员保障。配齐人员", "（3）个人信息保护"])
+def test_enclosed_markers_before_measure_like_words_are_headings(line: str) -> None:
+    from govplan.outline import match_heading
+    from govplan.ruleset import default_rules
+
+    assert match_heading(line, default_rules()["outline"]) is not None

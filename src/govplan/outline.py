@@ -123,6 +123,9 @@ def cut_title(text: str, rules: OutlineRules) -> int:
     return end
 
 
+_ENCLOSED_MARKER = regex.compile(r"[）)①-⑳]\s*$")
+
+
 def match_heading(line: str, rules: OutlineRules) -> HeadingMatch | None:
     """The heading at the start of ``line``, or None."""
     c = _compiled(rules)
@@ -133,8 +136,8 @@ def match_heading(line: str, rules: OutlineRules) -> HeadingMatch | None:
         if not m:
             continue
         rest = line[m.end():]
-        if c.not_after.match(rest):
-            return None
+        if c.not_after.match(rest) and not _ENCLOSED_MARKER.search(m.group()):
+            return None  # 一、二级医院, 3.5万: a number in the text (an enclosed ①, （一） can't be one)
         title_len = cut_title(rest, rules)
         title = rest[:title_len].strip()
         if len(c.han.findall(title)) < rules.title_min_han:
