@@ -8,11 +8,22 @@ the skeleton: rows are numbered 1, 2, 3 … across the whole table, so the next 
 the next number stands glued to text (not "2." — that numbers a measure — and not "2号", "2个").
 Group rows (一、… 二、…) interleave.  The unit and completion-time cells are found at the end of
 a measure: a deadline expression followed by the next measure or the row end, preceded by a unit
-list.  A row without its own cells takes them from the row above in the same group (merged cells).
+list (the whole 、-separated cell after the measure's last sentence).  Page marks (— 4 —) that a
+page break left inside a row are dropped.  The last row ends before the first later line that
+opens a heading of the body, an 附件 or a 注： line.
+
+Merged cells (a unit or deadline written once for several rows, or left blank in a pasted
+spreadsheet) are carried down a column at a time: a row takes, from the rows above in the same
+group, the cells of the columns it leaves blank.  A category column (任务类别, 重点领域 …, rules
+``table_columns.category``) labels groups of rows: a category that changes opens a group
+(numbered when it reads 一、…), the row titles come from the task column, and cells carry on
+across category groups, which are labels rather than sections of the table.
 """
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -23,7 +34,7 @@ from .document import CleanText
 from .models import Role
 from .outline import OutlineRules, cut_title
 from .ruleset import RuleSet, compiled, default_rules
-from .units import UnitRules, clean_name, split_units, unit_list_suffix
+from .units import UnitRules, clean_name, looks_like_unit, split_units, unit_list_suffix
 
 _CN = "零一二三四五六七八九"
 
@@ -49,6 +60,7 @@ class Row:
     deadline_span: tuple[int, int] | None = None
     deadline_inherited: bool = False
     cells: list[tuple[int, int]] = field(default_factory=list)  # cleaned spans of unit/deadline cells
+    written: set[Role] = field(default_factory=set)  # roles whose unit cell the row fills itself
 
 
 @dataclass
@@ -59,13 +71,15 @@ class Group:
     end: int
     title_end: int
     rows: list[Row] = field(default_factory=list)
+    category: bool = False  # opened by a category cell (任务类别 …), not by a section row
 
 
 @dataclass
 class Table:
     start: int  # where the header starts
     groups: list[Group]
-    roles: list[Role]  # the role(s) the unit column(s) carry
+    roles: list[Role]  # the role(s) the unit column(s) carry, in column order
+    end: int  # cleaned offset where the last row ends: the text after it is no longer the table's
 
 
 class _Compiled:
@@ -92,42 +106,49 @@ _NOT_ROW_AFTER = regex.compile(r"(?:[\d.．、%％]|[个项件次年月日号时
 _NOT_ROW_AFTER_ROW = regex.compile(r"[\d.．、%％年月日号时]")
 
 
-def find_table(clean: CleanText, start: int = 0, rules: RuleSet | None = None) -> Table | None:
-    """The task table in ``clean.text[start:]``, if the document has one."""
+def find_table(clean: CleanText, start: int = 0, rules: RuleSet | None = None, end: int | None = None) -> Table | None:
+    """The task table in ``clean.text[start:end]``, if the document has one.  ``end`` is where the
+    body ends (a closing signature, say): no row runs past it."""
     ruleset = rules or default_rules()
     c = _compiled(ruleset["tasks"])
-    header = c.header.search(clean.text, start)
-    celled = _celled_header(clean, start, c, before=header.start() if header else None)
+    stop = len(clean.text) if end is None else max(start, min(end, len(clean.text)))
+    header = c.header.search(clean.text, start, stop)
+    celled = _celled_header(clean, start, c, before=header.start() if header else stop)
     if celled is not None:
         line_start, line_end = celled
-        groups = _tabbed(clean, line_start, line_end, c, ruleset)
+        kinds = _column_kinds(_cells_of(clean.text[line_start:line_end], line_start), c)
+        roles = list(dict.fromkeys(_ROLE_OF[k] for k in kinds if k in _ROLE_OF)) or [Role.RESPONSIBLE]
+        groups, blanks_merged = _tabbed(clean, line_start, line_end, c, ruleset, stop)
         if groups and sum(len(g.rows) for g in groups) >= 2:
-            _carry_down(groups)
-            kinds = _column_kinds(_cells_of(clean.text[line_start:line_end], line_start), c)
-            roles = [_ROLE_OF[k] for k in kinds if k in _ROLE_OF] or [Role.RESPONSIBLE]
-            return Table(line_start, groups, roles)
+            _carry_down(groups, roles, blanks_merged=blanks_merged)
+            return Table(line_start, groups, roles, _last_row_end(groups))
     if header is None:
         return None
-    tail = c.header_tail.match(clean.text, header.end())
+    tail = c.header_tail.match(clean.text, header.end(), stop)
     body_start = tail.end() if tail else header.end()
     header_text = clean.text[header.start(): body_start]
     roles = [Role.LEAD] if c.lead_col.search(header_text) else [Role.RESPONSIBLE]
-    groups = _flattened(clean, body_start, ruleset)
+    groups = _flattened(clean, body_start, ruleset, stop)
     if not groups or sum(len(g.rows) for g in groups) < 2:
         return None
-    _carry_down(groups)
+    _carry_down(groups, [Role.RESPONSIBLE], blanks_merged=True)
     if roles != [Role.RESPONSIBLE]:  # a flattened table has one unit column: its header names the role
         for group in groups:
             for row in group.rows:
                 row.units = [FoundUnit(u.name, roles[0], u.start, u.end) for u in row.units]
-    return Table(header.start(), groups, roles)
+                row.written = {roles[0]} if row.written else set()
+    return Table(header.start(), groups, roles, _last_row_end(groups))
+
+
+def _last_row_end(groups: list[Group]) -> int:
+    return max(row.end for group in groups for row in group.rows)
 
 
 _ROLE_OF = {"lead": Role.LEAD, "responsible": Role.RESPONSIBLE, "cooperating": Role.COOPERATING}
 _UNIT_KINDS = frozenset(_ROLE_OF)
 
 
-def _celled_header(clean: CleanText, start: int, c: _Compiled, before: int | None) -> tuple[int, int] | None:
+def _celled_header(clean: CleanText, start: int, c: _Compiled, before: int) -> tuple[int, int] | None:
     """The header row of a table whose cells are separated (tabs from .docx/HTML/spreadsheets,
     pipes from Markdown): a row naming a task or measures column and a unit or deadline column,
     with at least three known columns."""
@@ -135,7 +156,7 @@ def _celled_header(clean: CleanText, start: int, c: _Compiled, before: int | Non
     for line_start, line_end in clean.lines():
         if line_end <= start:
             continue
-        if before is not None and line_start > before:
+        if line_start > before:
             break
         line = text[line_start:line_end]
         if "\t" not in line and not _PIPE_ROW.match(line):
@@ -148,7 +169,8 @@ def _celled_header(clean: CleanText, start: int, c: _Compiled, before: int | Non
 
 
 def _column_kinds(cells: list[tuple[str, int]], c: _Compiled) -> list[str | None]:
-    """The kind of each header cell: the kind whose header word is the longest one in the cell."""
+    """The kind of each header cell: the kind whose header word is the longest one in the cell
+    (任务类别 is a category column although it contains 任务)."""
     kinds: list[str | None] = []
     for text, _ in cells:
         cell = "".join(text.split())
@@ -164,17 +186,29 @@ def _column_kinds(cells: list[tuple[str, int]], c: _Compiled) -> list[str | None
 _GROUP_NUMBER = regex.compile(r"^\s*(?P<number>[一二三四五六七八九十百]+)\s*[、.．]\s*")
 
 
-def _tabbed(clean: CleanText, header_start: int, header_end: int, c: _Compiled, rules: RuleSet) -> list[Group]:
+def _tabbed(
+    clean: CleanText, header_start: int, header_end: int, c: _Compiled, rules: RuleSet, stop: int,
+) -> tuple[list[Group], bool]:
     """A table whose cells are separated: one row per line.  A row with a single filled cell, or a
     non-numeric 序号, is a section row (一、…); a row continuing a vertically merged task cell (same
-    序号 and task as the row above) adds its measures, units and deadline to that row."""
+    序号 and task as the row above, or both left blank) adds its measures, units and deadline to
+    that row; a category cell (任务类别 …) that changes opens a group of rows.
+
+    Also tells whether the table leaves merged cells blank (pasted from a spreadsheet, not a table
+    whose merges the reader resolved): a row that leaves its first lead/responsible column blank."""
     kinds = _column_kinds(_cells_of(clean.text[header_start:header_end], header_start), c)
+    unit_kinds = [k for k in kinds if k in _UNIT_KINDS]
+    primary = next((k for k in unit_kinds if k != "cooperating"), unit_kinds[0] if unit_kinds else None)
     outline_rules: OutlineRules = rules["outline"]
     groups: list[Group] = []
     previous_key: tuple[str, str] | None = None
+    category: str | None = None  # the category cell that opened the current group
+    blanks_merged = False
     for line_start, line_end in clean.lines():
         if line_start <= header_start:
             continue
+        if line_start >= stop:
+            break
         line = clean.text[line_start:line_end]
         if "\t" not in line and not _PIPE_ROW.match(line):
             if line.strip() and groups and groups[-1].rows:
@@ -204,23 +238,28 @@ def _tabbed(clean: CleanText, header_start: int, header_end: int, c: _Compiled, 
             title, at_ = next((t, a) for t, a in filled if a != at_number)
             lead = len(title) - len(title.lstrip())
             groups.append(Group(chinese.group(1), title.strip(), at_ + lead, line_end, at_ + len(title.rstrip())))
-            previous_key = None
+            previous_key, category = None, None
             continue
         if lone_section or (number_cell and not arabic and not chinese):
             title, at_ = filled[0]
-            lead = len(title) - len(title.lstrip())
-            m = _GROUP_NUMBER.match(title)
-            number = m.group("number") if m else ""
-            body = title[m.end():] if m else title.strip()
-            title_at = at_ + (m.end() if m else lead)
-            groups.append(Group(number, body.strip(), at_ + lead, line_end, title_at + len(body.rstrip())))
-            previous_key = None
+            groups.append(_labelled_group(title, at_, line_end))
+            previous_key, category = None, None
             continue
+        if "category" in by_kind and (not groups or groups[-1].category):
+            # a category cell (merged over its rows, or written in each) labels a group of rows;
+            # under a section row of the table it stays a column of the rows
+            text, at_ = by_kind["category"]
+            if text.strip() != category:
+                group = _labelled_group(text, at_, line_end)
+                group.category = True
+                groups.append(group)
+                category = text.strip()
+                previous_key = None
         if not groups:
             groups.append(Group("", "", line_start, line_start, line_start))
         task_text, task_at = by_kind.get("task", by_kind.get("measures", ("", line_start)))
         key = (number_cell, task_text.strip())
-        if previous_key == key and groups[-1].rows:
+        if groups[-1].rows and (previous_key == key or key == ("", "")):
             row = groups[-1].rows[-1]  # the task cell is merged over this row too
             row.end = line_end
         else:
@@ -229,16 +268,19 @@ def _tabbed(clean: CleanText, header_start: int, header_end: int, c: _Compiled, 
             title_len = cut_title(task_text.strip(), outline_rules)
             row = Row(number, task_text.strip()[:title_len].strip(), line_start, line_end, task_at + lead + title_len)
             groups[-1].rows.append(row)
+            if primary is not None and primary not in by_kind:
+                blanks_merged = True
         previous_key = key
         for kind in ("lead", "responsible", "cooperating"):
             if kind in by_kind:
                 text, at_ = by_kind[kind]
                 known = {(u.name, u.role) for u in row.units}
-                for a, b in split_units(text):
+                for a, b in ([] if _NO_UNIT.match(text) else split_units(text)):
                     unit = FoundUnit(clean_name(text[a:b]), _ROLE_OF[kind], at_ + a, at_ + b)
                     if (unit.name, unit.role) not in known:
                         row.units.append(unit)
                 row.cells.append((at_, at_ + len(text)))
+                row.written.add(_ROLE_OF[kind])
         if "deadline" in by_kind:
             text, at_ = by_kind["deadline"]
             if row.deadline is None:
@@ -246,8 +288,21 @@ def _tabbed(clean: CleanText, header_start: int, header_end: int, c: _Compiled, 
                 row.deadline_span = (at_, at_ + len(text))
             row.cells.append((at_, at_ + len(text)))
         groups[-1].end = line_end
-    return [g for g in groups if g.rows]
+    return [g for g in groups if g.rows], blanks_merged
 
+
+def _labelled_group(cell: str, at_: int, line_end: int) -> Group:
+    """A group opened by a section row's or a category's cell: 一、城市更新 is numbered 一."""
+    lead = len(cell) - len(cell.lstrip())
+    m = _GROUP_NUMBER.match(cell)
+    number = m.group("number") if m else ""
+    body = cell[m.end():] if m else cell.strip()
+    title_at = at_ + (m.end() if m else lead)
+    return Group(number, body.strip(), at_ + lead, line_end, title_at + len(body.rstrip()))
+
+
+# a unit cell that says there is none: —, /, 无
+_NO_UNIT = regex.compile(r"^\s*(?:[—－–\-/／\\]+|无|暂无)\s*$")
 
 # a 序号 cell: 3, 3., （3）, 3、 — or a Chinese numeral (一, （二）, 三、)
 _ARABIC_CELL = regex.compile(r"^[（(]?(\d{1,3})[)）.．、]?$")
@@ -277,30 +332,81 @@ def _cells_of(line: str, offset: int) -> list[tuple[str, int]]:
     return cells
 
 
-def _flatten(clean: CleanText, start: int) -> tuple[str, list[int]]:
-    """``clean.text[start:]`` without its line breaks, and the cleaned index of each character
-    kept; a line at a time (str.find), never a character at a time in Python."""
+# --- flattened tables ---------------------------------------------------------------------------
+
+# a page mark left by a page break: a line of its own (— 4 —, - 4 -, 第4页, 第4页/共9页, 4/9), or a
+# page number framed by spaced dashes inside a line (加强融资服— 4 —务 once the lines are joined)
+_PAGE_LINE = regex.compile(
+    r"^\s*(?:[—－–-]{1,2}\s*\d{1,4}\s*[—－–-]{1,2}|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4})\s*$"
+)
+_PAGE_INLINE = regex.compile(r"[—－]\s+\d{1,4}\s+[—－]")
+
+
+def _flatten(clean: CleanText, start: int, stop: int | None = None) -> tuple[str, list[int]]:
+    """``clean.text[start:stop]`` without its line breaks and page marks, and the cleaned index of
+    each character kept; a line at a time (str.find), never a character at a time in Python."""
     text = clean.text
+    stop = len(text) if stop is None else stop
     where: list[int] = []
+    pieces: list[str] = []
     pos = start
-    while True:
-        newline = text.find("\n", pos)
-        stop = len(text) if newline < 0 else newline
-        where.extend(range(pos, stop))
+    while pos < stop:
+        newline = text.find("\n", pos, stop)
+        end = stop if newline < 0 else newline
+        line = text[pos:end]
+        if not _PAGE_LINE.match(line):
+            keep = [(pos, end)]
+            if "—" in line or "－" in line:
+                keep, kept_to = [], pos
+                for m in _PAGE_INLINE.finditer(line):
+                    keep.append((kept_to, pos + m.start()))
+                    kept_to = pos + m.end()
+                keep.append((kept_to, end))
+            for a, b in keep:
+                pieces.append(text[a:b])
+                where.extend(range(a, b))
         if newline < 0:
             break
         pos = newline + 1
-    return text[start:].replace("\n", ""), where
+    return "".join(pieces), where
 
 
-def _flattened(clean: CleanText, start: int, rules: RuleSet) -> list[Group]:
-    flat, where = _flatten(clean, start)
+# a line after a flattened table's last row that is no longer the table: an 附件 line, a note
+# under the table, or a heading of the body (一、 （一） 第一章 …; not 1., which numbers measures)
+_AFTER_TABLE = regex.compile(r"^\s*(?:附\s*件\s*\d*\s*[：:]?|注\s*[：:]|备\s*注\s*[：:])")
+_BODY_HEADING_STYLES = ("chapter", "part", "article", "cn", "cn_paren")
+
+
+@lru_cache(maxsize=8)
+def _body_heading(patterns: tuple[str, ...]) -> regex.Pattern[str]:
+    return regex.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)")
+
+
+def _table_stop(clean: CleanText, row_start: int, stop: int, outline_rules: OutlineRules) -> int:
+    """Where the text after a flattened table's last row (which starts at ``row_start``) stops
+    being the table: the first later line that opens a heading of the body, an annex or a note."""
+    text = clean.text
+    heading = _body_heading(tuple(s.pattern for s in outline_rules.styles if s.name in _BODY_HEADING_STYLES))
+    newline = text.find("\n", row_start, stop)
+    while newline >= 0:
+        line_start = newline + 1
+        newline = text.find("\n", line_start, stop)
+        line = text[line_start:stop if newline < 0 else newline].lstrip()
+        if line and (_AFTER_TABLE.match(line) or heading.match(line)):
+            return line_start
+    return stop
+
+
+def _flattened(clean: CleanText, start: int, rules: RuleSet, stop: int | None = None) -> list[Group]:
+    stop = len(clean.text) if stop is None else stop
+    flat, where = _flatten(clean, start, stop)
     outline_rules: OutlineRules = rules["outline"]
     unit_rules: UnitRules = rules["units"]
     c = _compiled(rules["tasks"])
 
     def at(i: int) -> int:
-        return where[i] if i < len(where) else len(clean.text)
+        return where[i] if i < len(where) else stop
 
     events: list[tuple[str, int, int, str]] = []  # (kind, start, marker end, number) in flat
     pos, next_row, next_group = 0, 1, 1
@@ -318,9 +424,13 @@ def _flattened(clean: CleanText, start: int, rules: RuleSet) -> list[Group]:
             events.append(("row", row[0], row[1], str(next_row)))
             next_row += 1
             pos = row[1]
+    last_end = len(flat)
+    if events and events[-1][0] == "row":  # the last row runs on to the first line that is no longer the table
+        last_end = max(events[-1][2], bisect.bisect_left(where, _table_stop(clean, at(events[-1][1]), stop, outline_rules)))
     groups: list[Group] = []
     for k, (kind, ev_start, marker_end, number) in enumerate(events):
-        ev_end = events[k + 1][1] if k + 1 < len(events) else len(flat)
+        last = k + 1 == len(events)
+        ev_end = last_end if last else events[k + 1][1]
         text = flat[marker_end:ev_end]
         if kind == "group":
             title = text.strip()
@@ -329,14 +439,17 @@ def _flattened(clean: CleanText, start: int, rules: RuleSet) -> list[Group]:
         if not groups:
             groups.append(Group("", "", at(ev_start), at(ev_start), at(ev_start)))
         title_len = cut_title(text, outline_rules)
-        row_obj = Row(number, text[:title_len].strip(), at(ev_start), at(ev_end), at(marker_end + title_len))
+        kept = len(text.rstrip())
+        # the last row ends after its last character kept, not at the page mark or text after it
+        row_end = at(marker_end + kept - 1) + 1 if last and kept else at(ev_end)
+        row_obj = Row(number, text[:title_len].strip(), at(ev_start), row_end, at(marker_end + title_len))
         _cells(row_obj, text, marker_end, at, c, unit_rules)
         groups[-1].rows.append(row_obj)
-        groups[-1].end = at(ev_end)
+        groups[-1].end = row_end
     return [g for g in groups if g.rows]
 
 
-# what ends a cell right before a row number: a sentence, a bracket, a completion time
+# what ends a cell right before a row number: a sentence, a bracket, a dated completion time
 _CELL_END = regex.compile(r"(?:[。；;）)\s]|(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?前?)$")
 
 
@@ -366,56 +479,101 @@ def _find_group(flat: str, pos: int, number: int) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
-def _cells(row: Row, text: str, offset: int, at: object, c: _Compiled, unit_rules: UnitRules) -> None:
-    """Find the unit and completion-time cells glued into a row's text."""
-    to_clean = at  # flat index -> cleaned index
+_SENTENCE_END = "。；;！？"
+_MEASURE_NUMBER = regex.compile(r"\s*\d{1,2}\s*[.．、]")
+# an item of a unit cell that the unit vocabulary does not know (中国人民银行某县支行): a short name,
+# no sentence in it, no verb of a measure
+_LOOSE_UNIT = regex.compile(r"^[\p{Han}A-Za-z0-9（）()·]{2,30}$")
+_MEASURE_WORD = regex.compile(r"负责|加强|强化|推进|推动|促进|落实|确保|完善|健全|开展|提高|提升|做好|加快|深化|实现|建立|\d{4}年")
+
+
+def _cells(row: Row, text: str, offset: int, at: Callable[[int], int], c: _Compiled, unit_rules: UnitRules) -> None:
+    """Find the unit and completion-time cells glued into a row's text (``offset``: where ``text``
+    starts in the flat text; ``at``: flat index -> cleaned index)."""
     for m in c.deadline_cell.finditer(text):
         if not m.group(0):
             continue
         follow = text[m.end():]
-        if follow and not (follow[0].isspace() or regex.match(r"\s*\d{1,2}\s*[.．、]", follow)):
+        at_break = bool(follow) and at(offset + m.end()) != at(offset + m.end() - 1) + 1  # a line ends here
+        if follow and not (at_break or follow[0].isspace() or _MEASURE_NUMBER.match(follow)):
             continue
         before = text[: m.start()]
         bare = before.rstrip()
         units_at: int | None = None
-        if bare and bare[-1] not in "。；;！？":
-            units_at = unit_list_suffix(bare, unit_rules)
+        if bare and bare[-1] not in _SENTENCE_END:
+            units_at = _unit_cell(bare, unit_rules)
             if units_at is None:
                 continue
         row.deadline = m.group(0)
-        row.deadline_span = (to_clean(offset + m.start()), to_clean(offset + m.end() - 1) + 1)  # type: ignore[operator]
+        row.deadline_span = (at(offset + m.start()), at(offset + m.end() - 1) + 1)
         row.cells.append(row.deadline_span)
         if units_at is not None:
-            _add_units(row, bare, units_at, offset, to_clean)
+            _add_units(row, bare, units_at, offset, at, unit_rules)
         return
     bare = text.rstrip()
     boundary = max(bare.rfind(ch) for ch in "。；; ") + 1
     if 0 < boundary < len(bare):
         units_at = unit_list_suffix(bare[boundary:], unit_rules)
         if units_at == 0:
-            _add_units(row, bare, boundary, offset, to_clean)
+            _add_units(row, bare, boundary, offset, at, unit_rules)
 
 
-def _add_units(row: Row, text: str, units_at: int, offset: int, to_clean: object) -> None:
+def _unit_cell(bare: str, unit_rules: UnitRules) -> int | None:
+    """Where the unit cell at the end of ``bare`` (a row's text up to its completion time) starts.
+    The cell is everything after the measure's last sentence when it reads as a unit list: its
+    first item a unit and the others short names (a name the vocabulary lacks, 中国人民银行某县支行,
+    stays in the cell); else the unit list at the end, segment by segment (unit_list_suffix)."""
+    sentence = max(bare.rfind(ch) for ch in _SENTENCE_END) + 1
+    cell = bare[sentence:]
+    lead = len(cell) - len(cell.lstrip())
+    items = split_units(cell, unit_rules)
+    if sentence and items and looks_like_unit(cell[items[0][0]:items[0][1]], unit_rules) and all(
+        looks_like_unit(cell[a:b], unit_rules) or (_LOOSE_UNIT.match(cell[a:b]) and not _MEASURE_WORD.search(cell[a:b]))
+        for a, b in items[1:]
+    ):
+        return sentence + lead
+    return unit_list_suffix(bare, unit_rules)
+
+
+def _add_units(row: Row, text: str, units_at: int, offset: int, at: Callable[[int], int], unit_rules: UnitRules) -> None:
     cell = text[units_at:]
-    for a, b in split_units(cell):
-        start = to_clean(offset + units_at + a)  # type: ignore[operator]
-        end = to_clean(offset + units_at + b - 1) + 1  # type: ignore[operator]
+    for a, b in split_units(cell, unit_rules):
+        start = at(offset + units_at + a)
+        end = at(offset + units_at + b - 1) + 1
         row.units.append(FoundUnit(clean_name(cell[a:b]), Role.RESPONSIBLE, start, end))
-    row.cells.append((to_clean(offset + units_at), to_clean(offset + len(text) - 1) + 1))  # type: ignore[operator]
+    row.cells.append((at(offset + units_at), at(offset + len(text) - 1) + 1))
+    if row.units:
+        row.written.add(Role.RESPONSIBLE)
 
 
-def _carry_down(groups: list[Group]) -> None:
-    """Merged cells: a row without a unit or deadline cell takes the one of the row above."""
+def _carry_down(groups: list[Group], roles: list[Role], *, blanks_merged: bool) -> None:
+    """Merged cells, a column at a time: a row takes the units of each unit column it leaves blank,
+    and the completion time if it has none, from the rows above in the same group (category groups
+    do not stop this: a merged cell may span rows of two categories).
+
+    A row with no unit at all takes every column's units.  A row that fills its lead/responsible
+    column takes the other columns it leaves blank only from a table that leaves merged cells blank
+    (``blanks_merged``): where the reader resolved the merges (.docx, HTML), a blank 配合单位 cell
+    next to a written 牵头单位 means the row has no cooperating unit."""
+    order = {role: i for i, role in enumerate(roles)}
+    primary = next((r for r in roles if r != Role.COOPERATING), roles[0] if roles else Role.RESPONSIBLE)
+    above: dict[Role, list[FoundUnit]] = {}
+    deadline: tuple[str, tuple[int, int]] | None = None
     for group in groups:
-        units: list[FoundUnit] = []
-        deadline: tuple[str, tuple[int, int]] | None = None
+        if not group.category:
+            above, deadline = {}, None
         for row in group.rows:
-            if row.units:
-                units = row.units
-            elif units:
-                row.units = list(units)
+            own = {u.role for u in row.units} | row.written
+            taken = [
+                role for role in above
+                if role not in own and (not row.units or role == primary or blanks_merged)
+            ]
+            if taken:
+                inherited = [u for role in taken for u in above[role]]
+                row.units = sorted([*row.units, *inherited], key=lambda u: order.get(u.role, len(order)))
                 row.units_inherited = True
+            for role in {u.role for u in row.units} | row.written:  # a cell written "—" ends a merge too
+                above[role] = [u for u in row.units if u.role == role]
             if row.deadline is not None and row.deadline_span is not None:
                 deadline = (row.deadline, row.deadline_span)
             elif deadline is not None:
