@@ -679,3 +679,21 @@ def test_outline_goes_on_after_a_task_table() -> None:
         ("三", "工作要求"), ("三/一", "压实工作责任"), ("三/二", "加强调度通报")]
     assert [s.id for s in plan.sections] == [f"s{n}" for n in range(1, 8)]
     assert [t.title for t in plan.tasks] == ["推进工业企业深度治理", "加强扬尘污染管控"]  # not 任务分工 itself
+
+
+def test_a_table_in_an_annex_starts_its_own_outline() -> None:
+    text = (
+        "某县2024年优化营商环境工作方案\n"
+        "一、总体要求\n"
+        "持续优化营商环境。\n"
+        "二、保障措施\n"
+        "（一）加强组织领导。县营商办统筹推进。\n"
+        "附件：某县2024年优化营商环境重点任务分解表\n"
+        "序号\t重点任务\t牵头单位\t完成时限\n"
+        "一、政务服务\t\t\t\n"
+        "1\t推行高频事项一件事一次办\t县政务服务中心\t2024年9月底前\n"
+        "2\t推进政务服务跨域通办\t县政务服务中心\t2024年底\n"
+    )
+    plan = extract(text)
+    table_sections = [(s.level, s.path, s.title) for s in plan.sections if s.span[0] > text.index("附件")]
+    assert table_sections == [(1, "一", "政务服务"), (2, "一/1", "推行高频事项一件事一次办"), (2, "一/2", "推进政务服务跨域通办")]

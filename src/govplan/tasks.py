@@ -127,7 +127,7 @@ def build_tasks(
     ruleset = rules or default_rules()
     task_rules: TaskRules = ruleset["tasks"]
     c = _compiled(task_rules)
-    table = find_table(clean, body_start, ruleset)
+    table = find_table(clean, body_start, ruleset, end=body_end)
     skip = (table.start, _table_end(table)) if table is not None else None
     headings = outline(clean, start=body_start, end=body_end, rules=ruleset, hints=heading_hints, skip=skip)
     headings = _titles_without_clauses(clean, headings, ruleset)
@@ -357,11 +357,16 @@ def _starts_line(clean: CleanText, pos: int) -> bool:
     return k < 0 or clean.text[k] == "\n"
 
 
+# a line that opens an annex: 附件 / 附件2 / 附件：某某任务分解表
+_ANNEX_LINE = regex.compile(r"(?m)^[ \t]*附\s*件\s*\d*\s*[：:]?[^\n。]{0,40}$")
+
+
 def _table_tasks(clean: CleanText, table: Table, headings: list[Heading], first_id: int) -> tuple[list[Section], list[_Draft]]:
     parent_path = ""
     base_level = 0
     before = [h for h in headings if h.start < table.start]
-    if before:
+    annex = _ANNEX_LINE.search(clean.text, before[-1].start if before else 0, table.start) if before else None
+    if before and annex is None:  # a table in an 附件 starts its own outline
         parent_path = before[-1].section.path
         base_level = before[-1].section.level
     sections: list[Section] = []
