@@ -328,6 +328,11 @@ def test_several_clauses_in_order() -> None:
         pytest.param("某某环境科技(合肥)有限公司、各乡镇(街道)", ["某某环境科技(合肥)有限公司", "各乡镇(街道)"], id="half-width"),
         pytest.param("，市财政局、", ["市财政局"], id="stray-separators"),
         pytest.param("区民政局,区残联,区妇联", ["区民政局", "区残联", "区妇联"], id="ascii-commas"),
+        pytest.param("各县（市、区）政府，市直各有关部门按职责分工负责", ["各县（市、区）政府", "市直各有关部门"], id="duty-fengong"),
+        pytest.param("各街道办事处、各有关单位按职责负责", ["各街道办事处", "各有关单位"], id="duty-short"),
+        pytest.param("区教育局、区财政局等部门按职责分工负责", ["区教育局", "区财政局"], id="duty-after-deng"),
+        pytest.param("市直各部门按照各自职责抓好落实", ["市直各部门"], id="duty-anzhao-gezi"),
+        pytest.param("区卫健委、区民政局分别负责", ["区卫健委", "区民政局"], id="duty-fenbie"),
     ],
 )
 def test_split_units(text: str, items: list[str]) -> None:
@@ -421,3 +426,28 @@ def test_role_mark_span_ends_before_the_bracket() -> None:
     (clause,) = find_clauses(text)
     first = clause.units[0]
     assert (first.name, first.role, text[first.start:first.end]) == ("省数据局", Role.LEAD, "省数据局")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "（主责单位：区委政法委；协办单位：各街道办事处，各有关单位按职责分工负责）",
+            [(L, "区委政法委"), (C, "各街道办事处"), (C, "各有关单位")],
+            id="labelled-list-closing-duty",
+        ),
+        pytest.param(
+            "配合部门：各县（市、区）政府，市直各有关部门按职责分工负责",
+            [(C, "各县（市、区）政府"), (C, "市直各有关部门")],
+            id="labelled-line-closing-duty",
+        ),
+        pytest.param(
+            "责任单位：区市场监管局、区商务局等部门按职责负责",
+            [(R, "区市场监管局"), (R, "区商务局")],
+            id="deng-bumen-closing-duty",
+        ),
+    ],
+)
+def test_closing_duty_phrase_is_no_part_of_a_unit(text: str, expected: list[tuple[Role, str]]) -> None:
+    assert units_of(text) == expected
+

@@ -218,6 +218,47 @@ def test_spaces_inside_chinese_text_are_kept() -> None:
     assert cleaned("全市共有公厕 120 座") == "全市共有公厕 120 座"
 
 
+# --- letter spacing -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        pytest.param("一、工 作 目 标\n到2026年完成。", "一、工作目标\n到2026年完成。", id="heading"),
+        pytest.param("三、实 施 步 骤", "三、实施步骤", id="heading-2"),
+        pytest.param("（二）强\u3000化\u3000督\u3000导", "（二）强化督导", id="ideographic-spaces"),
+        pytest.param("附  件", "附件", id="two-spaces"),
+        pytest.param("第一章 总 体 要 求", "第一章总体要求", id="chapter"),
+        pytest.param("责任单位：市 财 政 局、市发展和改革委员会", "责任单位：市财政局、市发展和改革委员会", id="run-inside-a-line"),
+    ],
+)
+def test_letter_spacing_is_removed(raw: str, text: str) -> None:
+    assert cleaned(raw) == text
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "市公安局 市交通运输局 市民政局",  # a separator between names
+        "推进一刻钟社区城市颜值圈 建设工作",  # one artefact in a word-spaced line: later stages decide
+        "2023年 工作 方案",
+        "全市共有公厕 120 座",
+        "市 财政局",  # two spaced single characters are no run
+    ],
+)
+def test_word_spacing_is_kept(raw: str) -> None:
+    assert cleaned(raw) == raw
+
+
+def test_unspaced_heading_maps_back_to_its_letters() -> None:
+    raw = "正文第一段。\n二、重 点 任 务\n（一）推进改造。"
+    ct = check_grounded(raw)
+    assert "二、重点任务" in ct.text
+    assert raw_of(ct, "重点任务") == "重 点 任 务"
+    start = ct.text.index("点")
+    assert raw[ct.origin[start]] == "点"
+
+
 # --- grounding: leading blank lines -------------------------------------------------------------
 
 @pytest.mark.parametrize("raw", ["\n0", "\n\n\n某市城市管理局\n\n一、指导思想"])
@@ -281,6 +322,10 @@ PIECES = [
     "责任单位：",
     "联系人：",
     "标  题:",
+    "工 作 目 标",
+    "市 财 政 局",
+    "附　件",
+    "重  点",
 ]
 TEXTS = st.one_of(
     st.text(max_size=200),

@@ -278,3 +278,51 @@ def test_any_text_gives_grounded_targets(text: str, year: int | None) -> None:
 def test_numerals_that_are_no_number_after_a_percent_word() -> None:
     """百分之十四五 once raised from cn2an and failed the whole document."""
     assert find_targets("落实百分之十四五规划要求", year=2023) == []
+
+
+# --- measure 起, unitless values under a bound, levels reached, per-N norms ------------------------
+
+
+def _read(text: str, year: int | None = 2024) -> list[tuple[str, float, str | None, str | None]]:
+    return [(t.comparator.value, t.value, t.unit, t.indicator) for t in find_targets(text, year=year)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("较大及以上生产安全事故控制在2起以内", [("<=", 2, "起")], id="qi"),
+        pytest.param("全年火灾事故不超过5起", [("<=", 5, "起")], id="qi-not-exceed"),
+        pytest.param("数据中心电能使用效率（PUE）值不高于1.25", [("<=", 1.25, "")], id="pue-value"),
+        pytest.param("农田灌溉水有效利用系数提高到0.6", [("=", 0.6, "")], id="coefficient-raised-to"),
+        pytest.param("城市人居环境指数达到85以上", [(">=", 85, "")], id="index-at-least"),
+        pytest.param("产业集聚度提高0.5", [], id="unknown-indicator"),
+        pytest.param("能效比提高0.5", [], id="change-is-no-bound"),
+        pytest.param("营业收入增长1.5倍", [], id="unit-unknown"),
+        pytest.param("一季度起步实施", [], id="qi-in-a-word"),
+        pytest.param("自2024年3月1日起施行", [], id="qi-date"),
+        pytest.param("全区划定禁养区4个", [("=", 4, "个")], id="huading"),
+    ],
+)
+def test_counts_and_unitless_values(text: str, expected: list[tuple[str, float, str]]) -> None:
+    assert [(c, v, u) for c, v, u, _ in _read(text)] == expected
+
+
+def test_level_reached_names_its_subject() -> None:
+    found = _read("生活垃圾回收利用率提升至40%，公交站点覆盖人口扩大到12万人")
+    assert found == [("=", 40, "%", "生活垃圾回收利用率"), ("=", 120000, "人", "公交站点覆盖人口")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "按照每千名老年人不少于40张床位的标准配置养老床位",
+        "新建小区依照每百户不低于30平方米配建社区用房",
+        "每万名学生配备心理健康教师不少于2名",
+    ],
+)
+def test_per_n_norms_are_no_targets(text: str) -> None:
+    assert _read(text) == []
+
+
+def test_per_n_indicator_stays_a_target() -> None:
+    assert [(c, v, u) for c, v, u, _ in _read("每千人口拥有执业（助理）医师数达到3.2人")] == [("=", 3.2, "人")]

@@ -11,7 +11,9 @@ cleaned character back to its raw position (so spans stay grounded in the source
 
 Spaces inside Chinese text are kept: a space may be an extraction artefact (颜值圈 建设) or a
 separator (市公安局 市交通运输局); the stage that reads the span decides (titles squeeze them,
-unit lists split on them only between whole unit names).
+unit lists split on them only between whole unit names).  The one exception is letter spacing
+(一、工 作 目 标 as copied from a PDF, 市 财 政 局): there the spaces between Han characters go,
+so headings and names read as written.
 
 Nothing is ever reordered: the map is monotonic.
 """
@@ -41,6 +43,11 @@ class CleanRules(RuleFile):
     wrap_min_chars: int = 25
     title_endings: list[str] = []
     label_line: str = r"^[\p{Han}A-Za-z ]{1,10}[:：]"
+    # letter-spaced lines (工 作 目 标): a space between two Han characters goes when at least
+    # this share of the line's Han pairs are spaced, or inside a run of this many single spaced
+    # Han characters (市 财 政 局 in a longer line)
+    letter_spaced_share: float = 0.5
+    letter_spaced_run: int = 3
     examples: list[CleanExample] = []
 
 
@@ -179,6 +186,46 @@ def _unclosed(text: str) -> bool:
     return depth > 0
 
 
+# two Han characters with one or two spaces between them (a full-width space is one space by now)
+_SPACED_PAIR = regex.compile(r"(?<=\p{Han})( {1,2})(?=\p{Han})")
+_JOINED_PAIR = regex.compile(r"\p{Han}(?=\p{Han})")
+_SPACED_RUN = regex.compile(r"(?<![\p{Han} ])\p{Han}(?: \p{Han}(?![\p{Han}])){2,}")
+
+
+def _unspace(line: Line, rules: CleanRules) -> Line:
+    """``line`` without the spaces of letter spacing (一、工 作 目 标 → 一、工作目标; 市 财 政 局):
+    a space between two Han characters goes when most of the line's Han pairs are spaced, or
+    inside a run of ``letter_spaced_run`` single Han characters each one space apart.  Spaces
+    between words (市公安局 市交通运输局, 颜值圈 建设) stay: the later stages decide those."""
+    text = line.text
+    if " " not in text:
+        return line
+    spaced = [m.span(1) for m in _SPACED_PAIR.finditer(text)]
+    if not spaced:
+        return line
+    joined = len(_JOINED_PAIR.findall(text))
+    drop: list[tuple[int, int]]
+    if len(spaced) > rules.letter_spaced_share * (len(spaced) + joined):
+        drop = spaced
+    else:
+        drop = []
+        for run in _SPACED_RUN.finditer(text):
+            if (run.end() - run.start() + 1) // 2 >= rules.letter_spaced_run:
+                drop.extend((i, i + 1) for i in range(run.start() + 1, run.end(), 2))
+        if not drop:
+            return line
+    keep_text: list[str] = []
+    keep_origin: list[int] = []
+    pos = 0
+    for a, b in drop:
+        keep_text.append(text[pos:a])
+        keep_origin.extend(line.origin[pos:a])
+        pos = b
+    keep_text.append(text[pos:])
+    keep_origin.extend(line.origin[pos:])
+    return Line("".join(keep_text), keep_origin, line.newline)
+
+
 def _drop_junk(lines: list[Line], c: _Compiled) -> list[Line]:
     total = sum(len(line.text) + 1 for line in lines)
     seen = 0
@@ -258,7 +305,7 @@ def clean_text(raw: str, rules: RuleSet | None = None) -> CleanText:
     ruleset = rules or default_rules()
     c = _compiled(ruleset["clean"], heading_start_pattern(ruleset["outline"]))
     text, origin = _char_pass(raw, c.inline)
-    lines = _drop_junk(_split_lines(text, origin), c)
+    lines = [_unspace(line, c.rules) for line in _drop_junk(_split_lines(text, origin), c)]
     text, origin = _join_lines(lines, c)
     return CleanText.build(text, tuple(origin), raw)
 

@@ -41,6 +41,12 @@ class MetaRules(RuleFile):
     org_suffixes: list[str]
     doc_number: str
     date_line: str
+    # a short bracketed line under the title that belongs to it: （2024—2026年）, （试行）
+    title_suffix_line: str = r"^[（(][^（()）]{1,16}[）)]$"
+    # ... also when an issuing body is printed above the title (<机关>\n关于…方案\n（2018年-2020年）)
+    title_suffix_after_issuer: bool = True
+    # a line that opens an annex (附件, 附件1, 附件：…): a signature just above it closes a cover notice
+    annex_line: str = r"^附\s*件\s*\d*\s*(?:[:：].*)?$"
     examples: list[MetaExample] = []
 
 
@@ -53,6 +59,8 @@ _DATE = regex.compile(
 _PHONE = regex.compile(r"(?<!\d)(?:1[3-9]\d{9}|(?:0\d{2,3}-)?\d{7,8}(?:-\d{1,4})?)(?!\d)")
 _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SPACES = regex.compile(r"\s+")
+# the plan a notice publishes: 关于印发XX方案的通知 → XX方案
+_PUBLISHED = regex.compile(r"关于(?:印发|转发|下发|发布|公布)(.+?)的?通知$")
 
 
 def _cn_number(text: str) -> int | None:
@@ -102,6 +110,8 @@ class _Compiled:
         self.date_line = regex.compile(rules.date_line)
         genres = "|".join(sorted(map(regex.escape, rules.title_genres), key=len, reverse=True))
         self.title_end = regex.compile(r"(?:" + genres + r")\s*(?:[（(][^（()）]{1,12}[）)])?$")
+        self.title_suffix = regex.compile(rules.title_suffix_line)
+        self.annex = regex.compile(rules.annex_line)
         self.org = regex.compile(r"(?:" + "|".join(map(regex.escape, rules.org_suffixes)) + r")$")
         contact = rules.contact
         self.contact = {
@@ -198,6 +208,9 @@ def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
     if sig_date is None:
         sig_date = tail_date
         sig_issuer = sig_issuer or tail_issuer
+    if sig_date is None:
+        annex_issuer, sig_date = _annex_signature(lines, c)
+        sig_issuer = sig_issuer or annex_issuer
 
     search_from = max(after_web, (sig_idx + 1) if sig_idx is not None else 0, (notice_idx + 1) if notice_idx is not None else 0)
     title, title_idx, title_issuer = _title_block(head, search_from, c)
@@ -208,20 +221,22 @@ def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
         if inner and (title is None or title_idx is None or title_idx <= (notice_idx or 0)):
             title = _squeeze(inner.group(1))
     elif notice_title and title is None:
-        inner = regex.search(r"关于(?:印发|转发|下发|发布|公布)(.+?)的?通知$", notice_title)
+        inner = _PUBLISHED.search(notice_title)
         title = _squeeze(inner.group(1)) if inner else None
     if "title" in web:
         # a portal's 标题 field may hold the cover notice's title: the plan's title is inside 《》
         web_title = _squeeze(web["title"])
-        inner = regex.search(r"《(.+)》", web_title) if c.notice.match(web_title) else None
-        if inner is None:
-            title = web_title
-        else:
-            title = title or _squeeze(inner.group(1))
+        if c.notice.match(web_title):
+            inner = regex.search(r"《(.+)》", web_title) or _PUBLISHED.search(web_title)
+            if title is None or c.notice.match(title):
+                title = _squeeze(inner.group(1)) if inner else title
             notice_title = notice_title or web_title
+        else:
+            title = web_title
 
     issuer = web.get("issuer") or sig_issuer or issuer_from_notice or title_issuer
-    date = parse_date(web.get("date", "")) or parse_date(web.get("published", "")) or sig_date
+    # the date the document was made (成文日期, the signature) before the date a portal published it
+    date = parse_date(web.get("date", "")) or sig_date or parse_date(web.get("published", ""))
     published = parse_date(web.get("published", ""))
 
     body_idx = max(after_web, (title_idx + 1) if title_idx is not None else 0)
@@ -334,6 +349,20 @@ def _tail_signature(body: list[_Line], c: _Compiled) -> tuple[str | None, dt.dat
     return None, None, None
 
 
+def _annex_signature(lines: list[_Line], c: _Compiled) -> tuple[str | None, dt.date | None]:
+    """Issuer and date of a cover notice's signature standing just above its annex (…\n附件：…
+    \n石门市人民政府办公室\n2025年2月24日\n\n附件\n<plan>): a date line, an org line above it,
+    and an 附件 line among the next two lines."""
+    for i, line in enumerate(lines):
+        if not c.date_line.match(line.text):
+            continue
+        if not any(c.annex.match(nxt.text) for nxt in lines[i + 1 : i + 3]):
+            continue
+        if i > 0 and _is_org(lines[i - 1].text, c):
+            return lines[i - 1].text, parse_date(line.text)
+    return None, None
+
+
 def _title_block(head: list[_Line], start: int, c: _Compiled) -> tuple[str | None, int | None, str | None]:
     """The plan's own title (its short lines joined), the index of its last line, and an issuing
     body printed on the line above it."""
@@ -347,8 +376,15 @@ def _title_block(head: list[_Line], start: int, c: _Compiled) -> tuple[str | Non
         while first > start and _is_title_part(head[first - 1].text, c):
             first -= 1
         issuer = head[first - 1].text if first > 0 and _is_org(head[first - 1].text, c) else None
-        title = "".join(_squeeze(head[k].text) for k in range(first, i + 1))
-        return title, i, issuer
+        last = i
+        if (
+            i + 1 < len(head)
+            and c.title_suffix.match(_squeeze(head[i + 1].text))
+            and (issuer is None or c.rules.title_suffix_after_issuer)
+        ):
+            last = i + 1  # （2024—2026年） under the title is part of it
+        title = "".join(_squeeze(head[k].text) for k in range(first, last + 1))
+        return title, last, issuer
     return None, None, None
 
 

@@ -75,7 +75,7 @@ def _clauses(rules: RuleSet) -> Iterable[ExampleResult]:
 
 
 def _units(rules: RuleSet) -> Iterable[ExampleResult]:
-    from .units import canonicalizer, looks_like_unit
+    from .units import canonicalizer, example_items, looks_like_unit
 
     unit_rules = rules["units"]
     for ex in unit_rules.examples:
@@ -83,6 +83,8 @@ def _units(rules: RuleSet) -> Iterable[ExampleResult]:
         if ex.canonical is not None:
             got = canonicalizer([ex.input], unit_rules)[ex.input]
             yield _compare("units", ex.input, got, ex.canonical)
+        if ex.items is not None:
+            yield _compare("units", ex.input, example_items(ex, unit_rules), ex.items)
 
 
 def _tasks(rules: RuleSet) -> Iterable[ExampleResult]:

@@ -79,6 +79,7 @@ class Units(_Group):
     measures: list[str]
     not_followed_by: dict[str, list[str]] = {}
     implicit_from_noun: list[str] = []
+    dimensionless: list[str] = []
 
 
 class Comparators(_Group):
@@ -222,6 +223,13 @@ class _Compiled:
         self.indicator_drops = [regex.compile(_expand(p, u.measures)) for p in ind.drop_patterns]
         self.noun_after = regex.compile(r"[^\d，,；;。！？!?：:\n\t、（(的]{1,14}")
         self.noun_end = regex.compile(rf"{_alt(c.after)}|[《“”》]")
+        # a unitless value: its bound word before it (控制在, 不低于), its indicator's ending before
+        # that (电能利用效率（PUE）), and after it only a bound word (以下) and the end of the clause
+        self.bound_before = regex.compile(
+            rf"(?P<ind>{_alt(u.dimensionless)})\s*(?:[（(][^（()）]{{1,12}}[）)])?\s*"
+            rf"(?P<w>{_alt(w for w in c.before if w not in c.verb_like)})\s*$"
+        )
+        self.bound_after = regex.compile(rf"\s*(?:{_alt(c.after)})?\s*(?:[{regex.escape(_CLAUSE_BREAKS)}]|$)")
 
     def masked(self, text: str) -> list[tuple[int, int]]:
         return [m.span() for p in self.not_targets for m in p.finditer(text) if m.end() > m.start()]
@@ -271,7 +279,7 @@ def _read_mention(match: Any, text: str, c: _Compiled) -> _Mention | None:
     """The number ``match`` found, or None when it is no quantity (no unit, an ordinal…)."""
     frac, pw, unit, mult = match.group("frac", "pw", "unit", "mult")
     if not (frac or pw or unit or mult):
-        return None  # a bare number (一是, 统一): no unit, none to infer
+        return _dimensionless(match, text, c)  # a bare number (一是, 统一): mostly no quantity
     start, end = match.span()
     if frac:
         return _Mention(start, end, _plain(Decimal(str(c.fractions[frac]))), "%", None, False)
@@ -303,6 +311,21 @@ def _read_mention(match: Any, text: str, c: _Compiled) -> _Mention | None:
     if match.group("unit") is None:
         end = match.end("mult")
     return _Mention(start, end, _plain(value), unit, approx, bool(word) and word in c.articles)
+
+
+def _dimensionless(match: Any, text: str, c: _Compiled) -> _Mention | None:
+    """A unitless value under an explicit bound, of an indicator such as a coefficient, an index
+    or an efficiency (电能利用效率（PUE）控制在1.3以下, 利用系数不低于0.58): unit ""."""
+    number = match.group("arabic")
+    if not number or not c.rules.units.dimensionless:
+        return None
+    start, end = match.start("arabic"), match.end("arabic")
+    if not c.bound_after.match(text, end):
+        return None  # 1.5倍, 3.5级: a unit the rules do not know, no dimensionless value
+    window = text[max(0, start - 24) : start]
+    if not c.bound_before.search(window):
+        return None
+    return _Mention(start, end, _plain(Decimal(number.replace(",", ""))), "", None, False)
 
 
 def _word_or_digits(number: str) -> Decimal:

@@ -24,6 +24,12 @@ class UnitExample(RuleFile):
     input: str
     unit: bool
     canonical: str | None = None
+    items: list[str] | None = None  # the names split_units reads from ``input`` as a list
+
+
+def example_items(example: UnitExample, rules: UnitRules) -> list[str]:
+    """The unit names ``split_units`` reads from an example's input (for ``items:``)."""
+    return [clean_name(example.input[a:b]) for a, b in split_units(example.input, rules)]
 
 
 class UnitRules(RuleFile):
@@ -31,6 +37,9 @@ class UnitRules(RuleFile):
     collective_prefixes: list[str] = []
     vocabulary: list[str] = []
     aliases: dict[str, str] = {}
+    # words that close a unit list without being part of its last name (各有关单位按职责分工负责):
+    # regular expressions matched at the end of an item and cut off
+    trailing_duty: list[str] = []
     examples: list[UnitExample] = []
 
 
@@ -61,6 +70,8 @@ class _Compiled:
         self.vocabulary = frozenset(rules.vocabulary)
         self.collective = tuple(rules.collective_prefixes)
         self.aliases = dict(rules.aliases)
+        duty = "|".join(f"(?:{p})" for p in rules.trailing_duty)
+        self.trailing_duty = regex.compile(rf"(?:{duty})$") if duty else None
         self.rules = rules
 
 
@@ -73,8 +84,10 @@ def unit_rules(rules: RuleSet | None = None) -> UnitRules:
     return found
 
 
-def split_units(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each item of a unit list, splitting outside brackets only."""
+def split_units(text: str, rules: UnitRules | None = None) -> list[tuple[int, int]]:
+    """[start, end) of each item of a unit list, splitting outside brackets only; a closing
+    duty phrase (…按职责分工负责, rules ``trailing_duty``) and 等部门 are cut from the last name."""
+    duty = _compiled(rules or unit_rules()).trailing_duty
     items: list[tuple[int, int]] = []
     depth = 0
     start = 0
@@ -101,6 +114,10 @@ def split_units(text: str) -> list[tuple[int, int]]:
         lead = m.end() if m else 0
         if lead:
             piece = piece[lead:]
+        if duty is not None and ("职" in piece or "负责" in piece or "分工" in piece):
+            cut = duty.search(piece)
+            if cut is not None and cut.start() > 0:
+                piece = piece[: cut.start()]
         if "等" in piece:
             piece = _ETC.sub("", piece)
         if piece and not _PLAIN_END.match(piece[-1]):
