@@ -535,23 +535,12 @@ def test_a_full_width_deadline_is_given_as_printed() -> None:
     assert all(raw[d.span[0]:d.span[1]] == d.text for d in deadlines)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a heading whose title is itself a target ('一、覆盖率达到95%以上') gives a target whose text and "
-    "indicator start with the heading's numeral ('一、覆盖率'); targets are searched from heading.start, "
-    "not from the title start, in tasks._document_targets",
-)
 def test_a_target_in_a_heading_title_leaves_the_numeral_out() -> None:
     plan = govplan.extract("一、覆盖率达到95%以上\n")
     assert plan.targets
     assert all(not t.text.startswith("一、") and not (t.indicator or "").startswith("一、") for t in plan.targets)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tasks._document_targets takes every target (also '=' ones) only when the heading's OWN title is a "
-    "目标 title; items under '一、工作目标' (1.…达到100%, （1）新建公园10个) lose their '=' targets",
-)
 def test_every_target_under_a_target_section_is_kept() -> None:
     plan = govplan.extract("一、工作目标\n1.城市生活垃圾无害化处理率达到100%。\n（1）新建公园10个。\n")
     values = {(t.value, t.unit) for t in plan.targets}

@@ -225,14 +225,16 @@ def _build(
 ) -> list[Heading]:
     headings: list[Heading] = []
     path: list[str] = []
+    ends = [stop] * len(found)  # a section ends where the next heading of its level or above starts
+    open_: list[int] = []
+    for i, (pos, _, level) in enumerate(found):
+        while open_ and found[open_[-1]][2] >= level:
+            ends[open_.pop()] = pos
+        open_.append(i)
     for i, (pos, match, level) in enumerate(found):
         del path[level - 1:]
         path.append(match.number or match.title)
-        end = stop
-        for later_pos, _, later_level in found[i + 1:]:
-            if later_level <= level:
-                end = later_pos
-                break
+        end = ends[i]
         own_end = found[i + 1][0] if i + 1 < len(found) else stop
         own_end = min(own_end, end)
         if skip is not None and pos < skip[0] < own_end:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -461,21 +462,45 @@ def _document_targets(
     """The tasks' targets, every target of a 目标 section, and elsewhere (保障措施, 工作要求 …) the
     targets with a bound (不低于, 以上, 控制在…以内): a plan commits to those wherever it states them.
     Sections of facts (背景, 基本情况, 指导思想 …) hold no targets."""
+    import bisect
+
     targets = [t for task in tasks for t in task.targets]
-    task_spans = [task.span for task in tasks]
+    task_spans = sorted(task.span for task in tasks)
+    starts = [a for a, _ in task_spans]
+    reach = list(itertools.accumulate((b for _, b in task_spans), max))  # the furthest end so far
+
+    def in_a_task(pos: int) -> bool:
+        k = bisect.bisect_right(starts, pos) - 1
+        return k >= 0 and pos < reach[k]
+
     for i, heading in enumerate(headings):
-        titles = (heading.section.title, _top(headings, i).section.title)
+        titles = [h.section.title for h in _ancestors(headings, i)]
         if any(c.fact_sections.search(t) for t in titles):
             continue
-        all_targets = c.target_sections.search(heading.section.title) is not None
-        text = clean.text[heading.start:heading.own_end]
+        all_targets = any(c.target_sections.search(t) for t in titles)
+        found = clean.text.find(heading.section.title, heading.start, heading.title_end + 1)
+        text_start = found if found >= 0 else heading.start  # from the title, not its numeral
+        text = clean.text[text_start:heading.own_end]
         for target in _find_targets(text, year, rules):
             if not all_targets and target.comparator in (Comparator.EQ,):
                 continue
-            shifted = _shift(clean, target, heading.start)
-            if not any(a <= shifted.span[0] < b for a, b in task_spans):
+            shifted = _shift(clean, target, text_start)
+            if not in_a_task(shifted.span[0]):
                 targets.append(shifted)
     return sorted(targets, key=lambda t: t.span)
+
+
+def _ancestors(headings: list[Heading], index: int) -> list[Heading]:
+    """The heading and the headings it stands under, innermost first."""
+    out = [headings[index]]
+    level = headings[index].section.level
+    for j in range(index - 1, -1, -1):
+        if level == 1:
+            break
+        if headings[j].section.level < level:
+            out.append(headings[j])
+            level = headings[j].section.level
+    return out
 
 
 _STAGE_TITLE = regex.compile(r"^(?P<title>[^（(：:，,]+?)\s*(?:[（(](?P<when>[^）)]*)[）)])?\s*$")
