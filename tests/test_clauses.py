@@ -343,6 +343,9 @@ def test_split_units(text: str, items: list[str]) -> None:
     ("name", "unit"),
     [
         pytest.param("市城管局", True, id="abbreviation"),
+        pytest.param("县应急管理局", True, id="yingji-is-no-modal-verb"),
+        pytest.param("旗应急局", True, id="yingji-short"),
+        pytest.param("各部门应加强协作", False, id="ying-as-modal-verb"),
         pytest.param("团市委", True, id="vocabulary"),
         pytest.param("各成员单位", True, id="collective-members"),
         pytest.param("各相关部门", True, id="collective-departments"),
