@@ -547,14 +547,6 @@ def test_every_target_under_a_target_section_is_kept() -> None:
     assert {(100, "%"), (10, "个")} <= values
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a deadline right before a clause ('2019年6月至2020年9月\\n责任单位：市住建局', also with a space or "
-    "'（责任单位：…）' after it; '年内\\n责任单位：…') gets its text plus trailing blanks and a span over the whole "
-    "clause: patterns in deadlines.py end in an optional part after \\s* (the m2/d2 groups of ranges, "
-    "{rel}\\s*(?P<part2>…)?), which eats the blanks the clause was masked with; trim trailing whitespace "
-    "from every match",
-)
 @pytest.mark.parametrize(
     ("when", "after"),
     [("2019年6月至2020年9月", "\n责任单位：市住建局"), ("2019年6月至2020年9月", " 责任单位：市住建局"),
@@ -566,12 +558,6 @@ def test_a_deadline_before_a_clause_ends_at_the_deadline(when: str, after: str) 
     assert [(d.text, text[d.span[0]:d.span[1]]) for d in deadlines] == [(when, when)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a target followed by '（' and a clause on the next line ('覆盖率达到95%以上（\\n责任单位：市住建局）') keeps "
-    "the bare bracket in its text ('…以上（'); with a '）' on a later line the text runs over the masked clause "
-    "(spaces) to it, and the span covers the clause (targets.py: the bracketed-qualifier part of the phrase)",
-)
 def test_a_target_before_a_bracketed_clause_ends_at_the_target() -> None:
     text = "二、重点任务\n（一）推进改造，覆盖率达到95%以上（\n责任单位：市住建局）\n"
     plan = govplan.extract(text)

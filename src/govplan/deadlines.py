@@ -249,12 +249,14 @@ class _Hit:
 
     def deadline(self, text: str) -> Deadline:
         is_range = self.kind is DeadlineKind.RANGE
+        # a pattern's optional tail after \s* may have taken blanks (a clause masked after it): trim them
+        end = self.start + len(text[self.start : self.end].rstrip())
         return Deadline(
-            text=text[self.start : self.end],
+            text=text[self.start : end],
             date=self.last if self.kind in (DeadlineKind.DATE, DeadlineKind.RANGE) else None,
             start=self.first if is_range else None,
             kind=self.kind,
-            span=(self.start, self.end),
+            span=(self.start, end),
             year_assumed=self.year_assumed,
         )
 

@@ -540,8 +540,8 @@ def _evidence(
     marker = _LIST_MARKER.match(text, start, end)
     if marker is not None and marker.end() < end:
         start = marker.end()
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "（(【["):
+        end -= 1  # blanks, and a bracket left open where a masked clause started
     return start, end
 
 
