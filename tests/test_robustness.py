@@ -581,13 +581,6 @@ def test_diff_of_random_plans(old: str, new: str) -> None:
     assert result.summary.old_tasks == len(govplan.extract(old).tasks)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="diffing a plan against itself reports a change when two headings share a number (a typo: "
-    "'二、重点任务' … '二、保障措施'): the task under the second '二/一' comes out 'moved' from '二/一 加强领导' to "
-    "the same '二/一 加强领导'; diff locates a task's section by its path, which is not unique; key sections by "
-    "id (or path plus occurrence) and never report a move whose old and new are equal",
-)
 def test_a_plan_diffed_against_itself_has_no_change() -> None:
     text = "二、重点任务\n（一）推进改造。责任单位：市住建局\n（二）加强管理。责任单位：市城管局\n二、保障措施\n（一）加强领导。\n"
     result = govplan.diff(text, text)

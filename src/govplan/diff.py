@@ -172,18 +172,27 @@ PlanSource = Plan | str | Path
 def load_plan(source: PlanSource, rules: RuleSet | str | Path | None = None) -> Plan:
     """A ``Plan`` from a Plan, a path (a document, or a ``.json``/``.yaml`` extract output) or a text."""
     from .pipeline import extract
+    from .readers import read_text
 
     if isinstance(source, Plan):
         return source
-    if isinstance(source, str) and ("\n" in source or len(source) >= 1024):
+    if isinstance(source, str) and not _names_a_file(source):
         stripped = source.lstrip()
         if stripped.startswith("{"):
             return _plan_from_tree(_parse_json(stripped, "<text>"), "<text>")
-        return extract(source, rules)
+        return extract(read_text(source), rules)
     path = Path(source)
     if path.suffix.lower() in (".json", ".yaml", ".yml"):
         return _plan_from_file(path)
     return extract(path, rules)
+
+
+def _names_a_file(source: str) -> bool:
+    """A str is a path when it is one line, short, and names an existing file or has a suffix
+    (the rule of ``govplan.extract``); otherwise it is the text itself."""
+    import os
+
+    return "\n" not in source and len(source) < 1024 and (os.path.exists(source) or bool(Path(source).suffix))
 
 
 def _plan_from_file(path: Path) -> Plan:
@@ -805,7 +814,9 @@ def _compare(group: _Group, old: _Side, new: _Side, sections: dict[str, str], ke
             changes.append(Change(kind=ChangeKind.RETITLED, old=a.title, new=b.title))
     old_home, new_home = old.homes[first_old], new.homes[first_new]
     if sections.get(old_home) != new_home:
-        changes.append(Change(kind=ChangeKind.MOVED, old=_section_label(old, old_home), new=_section_label(new, new_home)))
+        old_label, new_label = _section_label(old, old_home), _section_label(new, new_home)
+        if old_label != new_label:  # two sections printed with one number (a typo) are no move
+            changes.append(Change(kind=ChangeKind.MOVED, old=old_label, new=new_label))
     if group.kind == MatchKind.MATCHED:
         text = _text_change(old_tasks[0], new_tasks[0], labels)
         if text is not None:
