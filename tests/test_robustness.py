@@ -676,12 +676,6 @@ def test_eval_with_a_malformed_gold_file(tmp_path: Path, gold: str) -> None:
     ["sections: 5\n", "meta: 5\n", "sections:\n- {level: x, number: '1', title: t}\n", "tasks: [1, 2]\n"],
     ids=["sections-int", "meta-int", "level-not-a-number", "tasks-of-ints"],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="evaluate.load_gold checks only that the top is a mapping: a gold file with a field of the wrong "
-    "shape reaches the scorers and exits 70 (TypeError/ValueError/AttributeError) instead of 3 naming the file; "
-    "validate gold files with a schema (pydantic) when loading",
-)
 def test_eval_with_a_gold_field_of_the_wrong_shape(tmp_path: Path, gold: str) -> None:
     code, _, err = _eval(tmp_path, gold)
     assert_one_line_error(code, err, ExitCode.INPUT, "a.gold.yaml")

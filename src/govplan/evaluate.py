@@ -468,10 +468,47 @@ def load_gold(gold_dir: Path, only: Iterable[str] | None = None) -> list[GoldFil
             raise InputError(f"not a valid gold file: {str(err).splitlines()[0]}", path=str(path)) from None
         if data is not None and not isinstance(data, dict):
             raise InputError("not a valid gold file: a mapping is expected at its top", path=str(path))
+        problem = _shape_problem(data or {})
+        if problem is not None:
+            raise InputError(f"not a valid gold file: {problem}", path=str(path))
         found.append(GoldFile(stem, path, data or {}))
     if not found:
         raise InputError("no *.gold.yaml files" + (" matching --docs" if wanted else ""), path=str(gold_dir))
     return found
+
+
+_LIST_FIELDS = ("sections", "tasks", "targets", "phases")
+_TASK_LISTS = ("lead", "responsible", "cooperating", "deadlines", "targets")
+
+
+def _shape_problem(data: dict[str, Any]) -> str | None:
+    """What is wrong with the shape of a gold file (GUIDE.md's format), or None."""
+    meta = data.get("meta")
+    if meta is not None and not isinstance(meta, dict):
+        return "meta: a mapping is expected"
+    for key in _LIST_FIELDS:
+        items = data.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            return f"{key}: a list is expected"
+        for n, item in enumerate(items):
+            if not isinstance(item, dict):
+                return f"{key}[{n}]: a mapping is expected"
+    for n, section in enumerate(data.get("sections") or []):
+        level = section.get("level")
+        if level is not None and not (isinstance(level, int) or (isinstance(level, str) and level.strip().isdigit())):
+            return f"sections[{n}].level: a number is expected, not {level!r}"
+        if not isinstance(section.get("title", ""), str | int | float):
+            return f"sections[{n}].title: a text is expected"
+    for n, task in enumerate(data.get("tasks") or []):
+        if not isinstance(task.get("title", ""), str | int | float):
+            return f"tasks[{n}].title: a text is expected"
+        for key in _TASK_LISTS:
+            value = task.get(key)
+            if value is not None and not isinstance(value, list):
+                return f"tasks[{n}].{key}: a list is expected"
+    return None
 
 
 def find_document(gold: GoldFile, dirs: Iterable[Path]) -> Path | None:
