@@ -3,6 +3,7 @@ a real ``kill -9``), the pure work function, and the CLI."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
@@ -310,22 +311,24 @@ def test_resume_after_kill_9_gives_what_one_run_gives(tmp_path: Path, workers: i
     assert sum(r["status"] == "ok" for r in records.values()) == total - 1
 
 
-def test_fast_json_is_byte_identical_to_render():
+def test_batch_outputs_are_what_export_renders(tmp_path: Path):
+    """A batch writes each plan exactly as ``govplan extract`` does (export.render; its fast JSON
+    path is held to json.dumps in test_fast_json.py)."""
     from govplan import extract
-    from govplan.batch import render_fast
     from govplan.export import render
-    from govplan.models import Comparator, Target
 
-    for sample in SAMPLES:
-        plan = extract(sample)
-        assert render_fast(plan, "json") == render(plan, "json")
-        assert render_fast(plan, "yaml") == render(plan, "yaml")
-    plan = extract(plan_text(3))
-    assert render_fast(plan, "json") == render(plan, "json")
-    for value in (1e16, 2.5e-5, 0.5, 3.935e8, 12, 0.0):  # both ways of printing a float
-        target = Target(text="x", comparator=Comparator.GE, value=value, span=(0, 1))
-        odd = plan.model_copy(update={"targets": [target]})
-        assert render_fast(odd, "json") == render(odd, "json")
+    source = tmp_path / "in"
+    source.mkdir()
+    for n, sample in enumerate(SAMPLES[:2]):
+        (source / f"{n}.txt").write_bytes(sample.read_bytes())
+    for fmt in ("json", "yaml"):
+        out = tmp_path / fmt
+        summary = run([str(source)], out, options=Options(fmt=fmt), workers=1)
+        assert summary.ok == 2
+        for n, sample in enumerate(SAMPLES[:2]):
+            plan = extract(source / f"{n}.txt")
+            assert (out / f"{n}.{fmt}").read_bytes() == render(plan, fmt)
+            assert plan.source.sha256 == hashlib.sha256(sample.read_bytes()).hexdigest()
 
 
 def test_yaml_outputs_and_globs_from_the_command_line(tmp_path: Path):

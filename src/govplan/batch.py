@@ -11,13 +11,16 @@ Rules are loaded once per process (``load_rules`` is cached) and compiled on fir
 
 ``run(inputs, outdir, …)`` walks the inputs (files, directories with include/exclude globs,
 .zip archives), skips what an earlier run already did and sends the rest to ``workers``
-processes.  Each worker runs ``process(item)``: it reads the document, calls ``convert`` and
-writes the result in this order, so a run killed at any moment (Ctrl-C, ``kill -9``) loses
-nothing and leaves nothing half-written:
+processes.  Each worker runs ``process(item)``: it reads the document, calls ``convert``, writes
+the output file and hands the rows back; the parent (the store's only writer, so no process ever
+waits for SQLite's lock) records what comes back a fraction of a second's worth at a time.  The
+steps for a document come in this order, so a run killed at any moment (Ctrl-C, ``kill -9``)
+loses nothing and leaves nothing half-written:
 
-1. the output file, through a temporary file and a rename (``write_replacing``);
-2. the document's rows in ``plans.sqlite``, one transaction that first deletes its old rows;
-3. (in the parent, when the worker reports back) one line appended to ``manifest.jsonl``, flushed.
+1. (in the worker) the output file, through a temporary file and a rename (``write_replacing``);
+2. the document's rows in ``plans.sqlite``, one transaction for the documents recorded together
+   that first deletes their old rows;
+3. then their lines appended to ``manifest.jsonl``, flushed.
 
 A document counts as done when all three agree (the manifest says ok with the same sha256 and
 version, the store holds it with the same, and the output file exists); anything else is redone,
@@ -79,6 +82,7 @@ class Result:
 
 def convert(data: bytes, name: str, options: Options = Options()) -> Result:
     """Convert one document given as bytes; an error comes back as a ``failed`` Result."""
+    from .export import render
     from .pipeline import extract
     from .readers import read_bytes
     from .store import plan_counts, plan_rows
@@ -88,7 +92,7 @@ def convert(data: bytes, name: str, options: Options = Options()) -> Result:
     try:
         rules = _rules(options.rules_dir)
         plan = extract(read_bytes(data, name), rules)
-        output = render_fast(plan, options.fmt)
+        output = render(plan, options.fmt)
         rows = plan_rows(plan, name, None, version_key(options.rules_dir))
     except GovplanError as err:
         return _failed(name, sha, err.message if err.path == name else str(err), started)
@@ -105,24 +109,6 @@ def convert(data: bytes, name: str, options: Options = Options()) -> Result:
         output=output,
         rows=rows,
     )
-
-
-def render_fast(plan: Any, fmt: str) -> bytes:
-    """``export.render(plan, fmt)``, the same bytes, faster for json: pydantic's own serialiser
-    (Rust) writes the tree ``json.dumps(…, ensure_ascii=False, indent=2)`` writes, several times
-    faster.  The two print a float differently only outside 1e-4 ≤ |x| < 1e16 (1e+16 vs 1e16),
-    so a plan holding such a value goes the slow way."""
-    from .export import render
-
-    if fmt == "json" and all(_plain_float(t.value) for t in plan.targets) and all(
-        _plain_float(t.value) for task in plan.tasks for t in task.targets
-    ):
-        return plan.model_dump_json(indent=2).encode("utf-8") + b"\n"
-    return render(plan, fmt)
-
-
-def _plain_float(value: float) -> bool:
-    return not isinstance(value, float) or value == 0 or 1e-4 <= abs(value) < 1e16
 
 
 def _failed(name: str, sha: str, message: str, started: float) -> Result:
@@ -375,12 +361,18 @@ class Manifest:
             raise OutputError(f"cannot write the manifest: {err.strerror or err}", path=str(path)) from None
 
     def append(self, record: dict[str, Any]) -> None:
+        self.append_many([record])
+
+    def append_many(self, records: list[dict[str, Any]]) -> None:
+        """One line per record, in one write, flushed."""
+        lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
         try:
-            self.handle.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+            self.handle.write(lines.encode("utf-8"))
             self.handle.flush()
         except OSError as err:
             raise OutputError(f"cannot write the manifest: {err.strerror or err}", path=str(self.path)) from None
-        self.records[record["path"]] = record
+        for record in records:
+            self.records[record["path"]] = record
 
     def compact(self) -> None:
         """Rewrite with one line per document, sorted by path (atomically)."""
@@ -450,10 +442,12 @@ def run(
     except OSError as err:
         raise OutputError(f"cannot create directory: {err.strerror}", path=str(outdir)) from None
     _remove_stale_temporaries(outdir)
+    _MADE_DIRECTORIES.clear()
     store = Store(outdir / DB_NAME)
     manifest = Manifest(outdir / MANIFEST)
     summary = Summary(total=len(items))
     started = time.perf_counter()
+    deferred = False
     try:
         store.set_aliases(_rules(options.rules_dir)["units"].aliases)
         stored = store.done()
@@ -465,24 +459,27 @@ def run(
                 todo.append(item)
         if on_start is not None:
             on_start(summary.total, summary.skipped)
-
-        def record(item: Item, result: Result) -> None:
-            _note(item, result, version, manifest, summary)
-            summary.seconds = time.perf_counter() - started
-            if progress is not None:
-                progress(summary)
-
+        if len(todo) >= max(len(stored), 1):  # mostly new rows: build the indexes once, at the end
+            store.defer_indexes(document_indexes=not stored)
+            deferred = True
+        recorder = _Recorder(store, manifest, summary, version, set(stored), started, progress)
         try:
-            _schedule(todo, options, str(outdir), workers, record)
+            _schedule(todo, options, str(outdir), workers, recorder.add)
         except KeyboardInterrupt:
             summary.interrupted = True
+        recorder.flush()  # what came back before an interrupt is complete: record it
         summary.failures.sort()
+        if deferred:
+            store.create_indexes()
+            deferred = False
         if not summary.interrupted:
             if hasattr(os, "sync"):
                 os.sync()  # once for the run, in place of an fsync per output
             manifest.compact()
     finally:
-        _close_worker_stores()
+        if deferred:  # an error stopped the run: the store stays whole and queryable
+            with contextlib.suppress(GovplanError):  # else the next open builds them
+                store.create_indexes()
         manifest.close()
         store.close()
     summary.seconds = time.perf_counter() - started
@@ -517,76 +514,109 @@ def _sha256_of(item: Item) -> str:
     return hashlib.sha256(item.read()).hexdigest()
 
 
-def _note(item: Item, result: Result, version: str, manifest: Manifest, summary: Summary) -> None:
-    """The last step for a document: its manifest line (its output and rows are in place)."""
-    manifest.append(
-        {
-            "path": item.path,
-            "output": result.written,
-            "sha256": result.sha256,
-            "status": result.status,
-            "error": result.error,
-            **result.counts,
-            "chars": result.chars,
-            "seconds": round(result.seconds, 4),
-            "version": version,
-        }
-    )
-    if result.status == "ok":
-        summary.ok += 1
-        summary.chars += result.chars
-    elif result.status == "skipped":
-        summary.oversized += 1
-    else:
-        summary.failed += 1
-        summary.failures.append((item.path, result.error or ""))
+class _Recorder:
+    """The parent's side of a run: each document that comes back gets its rows stored and then
+    its manifest line, ``FLUSH_SECONDS``' worth of documents at a time (one transaction, one
+    write: a commit per document would cost more than storing its rows); the first document
+    at once, so that progress shows from the start."""
+
+    FLUSH_SECONDS = 0.25
+    FLUSH_DOCUMENTS = 256
+
+    def __init__(
+        self,
+        store: Any,
+        manifest: Manifest,
+        summary: Summary,
+        version: str,
+        stored: set[str],
+        started: float,
+        progress: Progress | None,
+    ) -> None:
+        self.store, self.manifest, self.summary, self.version = store, manifest, summary, version
+        self.stored = stored  # paths that may have rows in the store (to delete before inserting)
+        self.started, self.progress = started, progress
+        self.pending: list[tuple[Item, Result]] = []
+        self.flushed = float("-inf")  # when the last flush was (never yet)
+
+    def add(self, item: Item, result: Result) -> None:
+        self.pending.append((item, result))
+        now = time.perf_counter()
+        if len(self.pending) >= self.FLUSH_DOCUMENTS or now - self.flushed >= self.FLUSH_SECONDS:
+            self.flush()
+            self.flushed = now
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        done, self.pending = self.pending, []
+        documents = []
+        for item, result in done:  # a failure has no rows: its old plan no longer stands
+            documents.append((item.path, result.rows if result.status == "ok" else None, item.path in self.stored))
+            self.stored.add(item.path)
+        self.store.put_many(documents)
+        self.manifest.append_many([_manifest_record(item, result, self.version) for item, result in done])
+        summary = self.summary
+        for item, result in done:
+            if result.status == "ok":
+                summary.ok += 1
+                summary.chars += result.chars
+            elif result.status == "skipped":
+                summary.oversized += 1
+            else:
+                summary.failed += 1
+                summary.failures.append((item.path, result.error or ""))
+        summary.seconds = time.perf_counter() - self.started
+        if self.progress is not None:
+            self.progress(summary)
 
 
-# --- in a worker: read, convert, write, store ----------------------------------------------------
+def _manifest_record(item: Item, result: Result, version: str) -> dict[str, Any]:
+    return {
+        "path": item.path,
+        "output": result.written,
+        "sha256": result.sha256,
+        "status": result.status,
+        "error": result.error,
+        **result.counts,
+        "chars": result.chars,
+        "seconds": round(result.seconds, 4),
+        "version": version,
+    }
+
+
+# --- in a worker: read, convert, write the output ---------------------------------------------
 
 
 def process(item: Item, options: Options, outdir: str) -> Result:
     """What a local worker does with one document: read its bytes, ``convert`` them, write the
-    output (temporary file, rename), replace its rows in the store (one transaction), and give
-    back the record without the payload (the parent only writes the manifest line, so it never
-    becomes the bottleneck, and a kill between these steps leaves the document to be redone)."""
-    from .store import DB_NAME
-
+    output (temporary file, rename) and give back the record with the store's rows but without
+    the output (the parent stores the rows and writes the manifest line; a kill before it has
+    leaves the document to be redone)."""
     data = _read_item(item, options.max_bytes)
     result = data if isinstance(data, Result) else convert(data, item.path, options)
-    store = _worker_store(os.path.join(outdir, DB_NAME))
     if result.status != "ok" or result.output is None or result.rows is None:
-        store.put_many([(item.path, None, True)])  # a failure: its old plan no longer stands
         return replace(result, output=None, rows=None)
     output = item.key + _SUFFIX[options.fmt]
-    target = Path(outdir) / output
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_replacing(target, result.output)
+    target = os.path.join(outdir, output)
+    directory = os.path.dirname(target)
+    if directory not in _MADE_DIRECTORIES:
+        os.makedirs(directory, exist_ok=True)
+        _MADE_DIRECTORIES.add(directory)
+    try:
+        write_replacing(Path(target), result.output)
+    except OutputError:
+        if os.path.isdir(directory):
+            raise
+        os.makedirs(directory, exist_ok=True)  # removed while the run went on
+        write_replacing(Path(target), result.output)
     rows = dict(result.rows)
     path, _, *rest = rows["documents"][0]
     rows["documents"] = [(path, output, *rest)]
-    store.put_many([(item.path, rows, True)])
-    return replace(result, output=None, rows=None, written=output)
+    return replace(result, output=None, rows=rows, written=output)
 
 
-_WORKER_STORES: dict[str, Any] = {}
-
-
-def _worker_store(path: str) -> Any:
-    """This process's connection to the store (opened once; SQLite's WAL lets one process write
-    at a time while the others wait their turn)."""
-    if path not in _WORKER_STORES:
-        from .store import Store
-
-        _WORKER_STORES[path] = Store(Path(path), busy_seconds=60.0)
-    return _WORKER_STORES[path]
-
-
-def _close_worker_stores() -> None:
-    while _WORKER_STORES:
-        _, store = _WORKER_STORES.popitem()
-        with contextlib.suppress(Exception):
-            store.db.close()
+_MADE_DIRECTORIES: set[str] = set()  # output directories this process made (or found) already
 
 
 def write_replacing(path: Path, data: bytes) -> None:
@@ -663,13 +693,12 @@ def _pool(todo: list[Item], options: Options, outdir: str, count: int, record: C
     if "fork" in methods:
         _warm_segmenter(options.rules_dir)  # jieba's dictionary: loaded once, shared, not per worker
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    _close_worker_stores()  # a connection must not cross a fork
 
     def start() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(count, mp_context=context, initializer=_warm_worker, initargs=(options.rules_dir, os.getpid()))
 
     died = "the worker process died (a crash, or out of memory)"
-    window = count * 8
+    window = count * 32  # documents in flight: the workers keep busy while the parent stores a batch of rows
     queue = iter(todo)
     pool = start()
     running: dict[Future[Result], Item] = {}

@@ -1,0 +1,112 @@
+"""The batch's store writes: the parent is the only writer (rows recorded a fraction of a second's
+worth at a time, then their manifest lines), and a bulk load builds its indexes at the end."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from govplan.batch import Options, read_manifest, run
+from govplan.store import DB_NAME, Store
+
+SAMPLES = sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.txt"))
+EVERY_INDEX = {
+    "sections_document", "tasks_document", "units_document", "units_canonical_core", "units_name_core",
+    "deadlines_document", "deadlines_date", "targets_document",
+}  # fmt: skip
+
+
+def indexes(db_path: Path) -> set[str]:
+    db = sqlite3.connect(db_path)
+    try:
+        return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+    finally:
+        db.close()
+
+
+def count(db_path: Path, table: str, where: str = "") -> int:
+    db = sqlite3.connect(db_path)
+    try:
+        return int(db.execute(f"SELECT count(*) FROM {table} {where}").fetchone()[0])
+    finally:
+        db.close()
+
+
+def write_inputs(folder: Path, n: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        path = folder / f"{i:02d}.txt"
+        path.write_bytes(SAMPLES[i % len(SAMPLES)].read_bytes() + f"\n附件{i}\n".encode())
+        paths.append(path)
+    return paths
+
+
+def test_a_fresh_run_ends_with_every_index_and_every_row(tmp_path: Path) -> None:
+    write_inputs(tmp_path / "in", 6)
+    summary = run([str(tmp_path / "in")], tmp_path / "out", workers=1)
+    assert summary.ok == 6
+    db = tmp_path / "out" / DB_NAME
+    assert indexes(db) == EVERY_INDEX
+    assert count(db, "documents") == 6
+    assert count(db, "tasks") > 6 * 5
+
+
+def test_a_small_rerun_keeps_the_indexes_and_replaces_rows(tmp_path: Path) -> None:
+    paths = write_inputs(tmp_path / "in", 6)
+    run([str(tmp_path / "in")], tmp_path / "out", workers=1)
+    db = tmp_path / "out" / DB_NAME
+    tasks_before = count(db, "tasks", f"WHERE document = '{paths[0]}'")
+    paths[0].write_bytes(SAMPLES[1].read_bytes())  # one document changed: redone, its rows replaced
+    summary = run([str(tmp_path / "in")], tmp_path / "out", workers=1)
+    assert (summary.ok, summary.skipped) == (1, 5)
+    assert indexes(db) == EVERY_INDEX
+    assert count(db, "documents") == 6
+    assert count(db, "documents", f"WHERE path = '{paths[0]}'") == 1
+    assert count(db, "tasks", f"WHERE document = '{paths[0]}'") != tasks_before
+
+
+def test_a_failure_removes_the_old_rows_of_its_document(tmp_path: Path) -> None:
+    paths = write_inputs(tmp_path / "in", 3)
+    run([str(tmp_path / "in")], tmp_path / "out", workers=1)
+    paths[1].write_bytes(b"\x00" * 64)  # now binary: it fails, its old plan no longer stands
+    summary = run([str(tmp_path / "in")], tmp_path / "out", workers=1)
+    assert (summary.ok, summary.failed, summary.skipped) == (0, 1, 2)
+    db = tmp_path / "out" / DB_NAME
+    assert count(db, "documents", f"WHERE path = '{paths[1]}'") == 0
+    assert count(db, "tasks", f"WHERE document = '{paths[1]}'") == 0
+    assert count(db, "documents") == 2
+
+
+def test_the_same_file_given_twice_is_stored_once(tmp_path: Path) -> None:
+    (path,) = write_inputs(tmp_path / "in", 1)
+    summary = run([str(path), str(path)], tmp_path / "out", workers=1)
+    assert summary.ok == 2  # two outputs (a.json, a.txt.json), one document in the store
+    db = tmp_path / "out" / DB_NAME
+    assert count(db, "documents") == 1
+    assert count(db, "tasks") == count(db, "tasks", f"WHERE document = '{path}'") > 0
+    assert list(read_manifest(tmp_path / "out" / "manifest.jsonl")) == [str(path)]
+
+
+def test_indexes_dropped_by_a_killed_bulk_load_come_back_on_the_next_open(tmp_path: Path) -> None:
+    store = Store(tmp_path / DB_NAME)
+    store.defer_indexes(document_indexes=True)
+    store.db.close()  # killed before create_indexes
+    assert indexes(tmp_path / DB_NAME) == set()
+    Store(tmp_path / DB_NAME).close()
+    assert indexes(tmp_path / DB_NAME) == EVERY_INDEX
+
+
+def test_manifest_lines_follow_rows_in_batches_with_two_workers(tmp_path: Path) -> None:
+    write_inputs(tmp_path / "in", 12)
+    seen: list[int] = []
+    summary = run(
+        [str(tmp_path / "in")], tmp_path / "out", options=Options(), workers=2,
+        progress=lambda s: seen.append(s.processed),
+    )
+    assert summary.ok == 12
+    assert seen[0] >= 1 and seen[-1] == 12 and seen == sorted(seen)
+    records = read_manifest(tmp_path / "out" / "manifest.jsonl")
+    db = tmp_path / "out" / DB_NAME
+    assert count(db, "documents") == len(records) == 12
+    assert indexes(db) == EVERY_INDEX
