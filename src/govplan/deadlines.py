@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import cn2an
 import regex
 from pydantic import field_validator
 
 from .models import Deadline, DeadlineKind
+from .numerals import to_number
 from .ruleset import RuleFile, compiled, default_rules, field_mismatches
 
 EXAMPLE_YEAR = 2023  # the document year a rule example is read with unless it gives one
@@ -214,7 +214,7 @@ def _number(text: str) -> int:
     text = text.strip()
     if text.isascii():
         return int(text)
-    return int(cn2an.cn2an(text.translate(_ZERO_GLYPHS), "smart"))
+    return int(to_number(text.translate(_ZERO_GLYPHS)))
 
 
 def _alt(words: Iterable[str]) -> str:

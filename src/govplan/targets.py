@@ -30,12 +30,12 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-import cn2an
 import regex
 from pydantic import field_validator
 
 from .deadlines import DeadlineRules, find_deadlines, half_width
 from .models import Comparator, Deadline, DeadlineKind, Target
+from .numerals import to_number
 from .ruleset import RuleFile, compiled, default_rules, field_mismatches
 
 EXAMPLE_YEAR = 2023  # the document year a rule example is read with unless it gives one
@@ -272,7 +272,7 @@ def _plain(value: Decimal) -> int | float:
 
 @lru_cache(maxsize=4096)  # cn2an takes ~10 µs a call, and the same few numerals recur
 def _word_value(word: str) -> Decimal:
-    return Decimal(str(cn2an.cn2an(word, "smart")))
+    return to_number(word)
 
 
 def _read_mention(match: Any, text: str, c: _Compiled) -> _Mention | None:
