@@ -197,11 +197,6 @@ def test_a_directory_named_like_a_text(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-@pytest.mark.xfail(
-    strict=True,
-    reason="extract blocks forever on a FIFO with no writer: readers.read() calls Path.read_bytes() on "
-    "anything that is not a directory; it should refuse a non-regular file (stat.S_ISREG) with InputError",
-)
 def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
@@ -709,12 +704,6 @@ def test_rules_check_on_odd_directories(tmp_path: Path) -> None:
     "make",
     [lambda d: (d / "deadlines.yaml").write_bytes(b"\xff\xfe\x00bad"), lambda d: (d / "outline.yaml").mkdir()],
     ids=["not-utf8", "a-directory"],
-)
-@pytest.mark.xfail(
-    strict=True,
-    reason="ruleset._read_dir reads every *.yaml with Path.read_text(encoding='utf-8') unguarded: a rule file "
-    "that is not UTF-8 (UnicodeDecodeError) or a directory named outline.yaml (IsADirectoryError) exits 70 "
-    "instead of 4 naming the file",
 )
 def test_a_rule_file_that_cannot_be_read(tmp_path: Path, make: object) -> None:
     rules = tmp_path / "rules"

@@ -255,7 +255,12 @@ def _read_dir(directory: Path) -> dict[str, tuple[str, str]]:
         if name not in SCHEMAS:
             known = ", ".join(sorted(SCHEMAS))
             raise RulesError(f"unknown rule file {file.name!r} (known: {known})", path=str(file))
-        found[name] = (str(file), file.read_text(encoding="utf-8"))
+        try:
+            found[name] = (str(file), file.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            raise RulesError("not UTF-8 text: save the rule file as UTF-8", path=str(file)) from None
+        except OSError as err:
+            raise RulesError(f"cannot read the rule file: {err.strerror or err}", path=str(file)) from None
     return found
 
 

@@ -20,6 +20,7 @@ Every failure is an ``InputError`` naming the file; no other exception leaves ``
 from __future__ import annotations
 
 import hashlib
+import stat
 from pathlib import Path
 
 from ..document import Document
@@ -42,6 +43,8 @@ def read(path: str | Path) -> Document:
     try:
         if file.is_dir():
             raise InputError("is a directory, not a document", path=name)
+        if file.exists() and not stat.S_ISREG(file.stat().st_mode):
+            raise InputError("not a regular file (a pipe, socket or device): save the document to a file", path=name)
         data = file.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", path=name) from None
