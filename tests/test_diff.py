@@ -484,9 +484,9 @@ def test_the_sample_reports_are_current(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_json_output_has_the_documented_fields() -> None:
     tree = json.loads(render_json(refined_management()))
-    assert set(tree) == {"schema_version", "old", "new", "summary", "meta", "tasks", "added", "removed"}
+    assert set(tree) == {"schema_version", "old", "new", "summary", "meta", "tasks", "added", "removed", "targets"}
     assert set(tree["summary"]) == {"changed", "old_tasks", "new_tasks", "matched", "unchanged", "changed_tasks",
-                                    "split", "merged", "added", "removed", "meta_changes"}
+                                    "split", "merged", "added", "removed", "meta_changes", "target_changes"}
     task = tree["tasks"][0]
     assert set(task) == {"kind", "old", "new", "score", "changes"}
     assert set(task["old"][0]) == {"id", "section", "title", "line", "home", "home_title"}
@@ -557,3 +557,15 @@ def test_cli_in_a_real_process() -> None:
                           capture_output=True, check=False)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert json.loads(done.stdout)["summary"]["unchanged"] == 14
+
+
+def test_plan_targets_outside_tasks_are_compared() -> None:
+    old = "某市2023年工作方案\n一、工作目标\n到2023年底，垃圾分类覆盖率达到90%以上。\n二、重点任务\n（一）推进分类。责任单位：市城管局\n"
+    new = "某市2024年工作方案\n一、工作目标\n到2024年底，垃圾分类覆盖率达到95%以上。\n二、重点任务\n（一）推进分类。责任单位：市城管局\n"
+    result = govplan.diff(old, new)
+    assert result.changed
+    assert [(c.kind.value, c.subject) for c in result.targets] == [("target_raised", "垃圾分类覆盖率")]
+    assert result.summary.target_changes == 1
+    assert "Plan targets" in render_markdown(result).decode()
+    same = govplan.diff(old, old)
+    assert not same.changed and same.targets == []

@@ -570,16 +570,11 @@ def test_a_plan_diffed_against_itself_has_no_change() -> None:
     assert not result.changed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="govplan.diff(text, text) takes a one-line text for a path (diff.load_plan: no newline and under 1,024 "
-    "characters -> Path) and raises InputError 'no such file', while govplan.extract reads the same str as a "
-    "text when no such file exists and it has no suffix (pipeline._read); use one rule for both",
-)
 def test_diff_of_one_line_texts_reads_them_as_texts() -> None:
-    assert govplan.extract("（一）推进老旧小区改造，完成60个。").targets
-    result = govplan.diff("（一）推进老旧小区改造，完成60个。", "（一）推进老旧小区改造，完成80个。")
+    assert govplan.extract("（一）推进老旧小区改造，完成60个以上。").targets
+    result = govplan.diff("（一）推进老旧小区改造，完成60个以上。", "（一）推进老旧小区改造，完成80个以上。")
     assert result.changed
+    assert [c.kind.value for c in result.targets] == ["target_raised"]
 
 
 def test_diff_of_a_binary_file_is_one_line(tmp_path: Path) -> None:

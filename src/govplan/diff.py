@@ -147,6 +147,7 @@ class Summary(Frozen):
     added: int
     removed: int
     meta_changes: int
+    target_changes: int = 0  # changes of the plan's targets outside any task (a 目标 section)
 
 
 class PlanDiff(Frozen):
@@ -158,6 +159,7 @@ class PlanDiff(Frozen):
     tasks: list[TaskDiff] = []  # matches, splits and merges, in old-plan order
     added: list[TaskRef] = []
     removed: list[TaskRef] = []
+    targets: list[Change] = []  # the plan's own targets (outside tasks): raised, lowered, added, dropped
 
     @property
     def changed(self) -> bool:
@@ -718,10 +720,17 @@ def _target_identity(target: Target) -> tuple[Any, ...]:
 
 
 def _target_changes(old: list[Task], new: list[Task]) -> list[Change]:
+    return _targets_diff([t for task in old for t in task.targets], [t for task in new for t in task.targets])
+
+
+def _plan_targets(plan: Plan) -> list[Target]:
+    """The plan's targets that belong to no task (工作目标 and the like)."""
+    return [t for t in plan.targets if t.task is None]
+
+
+def _targets_diff(before: list[Target], after: list[Target]) -> list[Change]:
     from rapidfuzz import fuzz
 
-    before = [t for task in old for t in task.targets]
-    after = [t for task in new for t in task.targets]
     after_left = Counter(_target_identity(t) for t in after)
     gone = []
     for target in before:
@@ -886,6 +895,7 @@ def diff_plans(old: Plan, new: Plan, rules: RuleSet | None = None, *,
             changes=_compare(group, old_side, new_side, sections, keys, labels),
         ))
     meta = _meta_changes(old, new)
+    plan_targets = _targets_diff(_plan_targets(old), _plan_targets(new))
     added_refs = [task_ref(new_side.features[j].task, new_side.homes[j], new_side.section_titles) for j in added]
     removed_refs = [task_ref(old_side.features[i].task, old_side.homes[i], old_side.section_titles) for i in removed]
     one_to_one = [d for d in task_diffs if d.kind == MatchKind.MATCHED]
@@ -893,14 +903,15 @@ def diff_plans(old: Plan, new: Plan, rules: RuleSet | None = None, *,
     split = sum(1 for d in task_diffs if d.kind == MatchKind.SPLIT)
     merged = sum(1 for d in task_diffs if d.kind == MatchKind.MERGED)
     summary = Summary(
-        changed=bool(meta or added_refs or removed_refs or changed_tasks or split or merged
+        changed=bool(meta or added_refs or removed_refs or changed_tasks or split or merged or plan_targets
                      or any(d.changes for d in task_diffs)),
         old_tasks=len(old.tasks), new_tasks=len(new.tasks),
         matched=len(one_to_one), unchanged=len(one_to_one) - changed_tasks, changed_tasks=changed_tasks,
         split=split, merged=merged, added=len(added_refs), removed=len(removed_refs), meta_changes=len(meta),
+        target_changes=len(plan_targets),
     )
     return PlanDiff(old=_side_info(old, old_label), new=_side_info(new, new_label), summary=summary,
-                    meta=meta, tasks=task_diffs, added=added_refs, removed=removed_refs)
+                    meta=meta, tasks=task_diffs, added=added_refs, removed=removed_refs, targets=plan_targets)
 
 
 def _side_info(plan: Plan, section: str | None) -> PlanSide:
@@ -997,7 +1008,8 @@ def summary_line(result: PlanDiff) -> str:
     if not s.changed:
         return f"no change ({s.matched} tasks matched)"
     return (f"{s.matched} matched ({s.unchanged} unchanged, {s.changed_tasks} changed), {s.split} split, "
-            f"{s.merged} merged, {s.added} added, {s.removed} removed, {s.meta_changes} metadata changes")
+            f"{s.merged} merged, {s.added} added, {s.removed} removed, {s.meta_changes} metadata changes"
+            + (f", {s.target_changes} plan target changes" if s.target_changes else ""))
 
 
 def render_markdown(result: PlanDiff) -> bytes:
@@ -1009,6 +1021,10 @@ def render_markdown(result: PlanDiff) -> bytes:
     if result.meta:
         out += ["## Metadata", "", "| field | old | new |", "| --- | --- | --- |"]
         out += [f"| {m.field} | {_cell(m.old or '—')} | {_cell(m.new or '—')} |" for m in result.meta]
+        out.append("")
+    if result.targets:
+        out += ["## Plan targets (outside tasks)", ""]
+        out += [f"- {_cell(describe(change))}" for change in result.targets]
         out.append("")
     if result.tasks:
         out += ["## Alignment", "", "| old | new | score | changes |", "| --- | --- | --- | --- |"]
@@ -1069,6 +1085,10 @@ def render_terminal(result: PlanDiff, console: Any = None, *, show_unchanged: bo
         for m in result.meta:
             meta.add_row(m.field, Text(m.old or "—", style="red"), Text(m.new or "—", style="green"))
         console.print(meta)
+    if result.targets:
+        console.print(Text("plan targets (outside tasks)", style="bold"))
+        for change in result.targets:
+            console.print(Text(f"  {_short(describe(change), 120)}", style=_STYLE[change.kind]))
     table = Table(show_lines=True, expand=True)
     table.add_column("old", ratio=3)
     table.add_column("score", justify="right", ratio=1)
