@@ -728,25 +728,23 @@ def _plan_targets(plan: Plan) -> list[Target]:
     return [t for t in plan.targets if t.task is None]
 
 
+def _unmatched(targets: list[Target], others: list[Target]) -> list[Target]:
+    """The targets of ``targets`` that ``others`` does not state as well (counted as a multiset)."""
+    left = Counter(_target_identity(t) for t in others)
+    out = []
+    for target in targets:
+        identity = _target_identity(target)
+        if left[identity]:
+            left[identity] -= 1
+        else:
+            out.append(target)
+    return out
+
+
 def _targets_diff(before: list[Target], after: list[Target]) -> list[Change]:
     from rapidfuzz import fuzz
 
-    after_left = Counter(_target_identity(t) for t in after)
-    gone = []
-    for target in before:
-        identity = _target_identity(target)
-        if after_left[identity]:
-            after_left[identity] -= 1
-        else:
-            gone.append(target)
-    before_left = Counter(_target_identity(t) for t in before)
-    came = []
-    for target in after:
-        identity = _target_identity(target)
-        if before_left[identity]:
-            before_left[identity] -= 1
-        else:
-            came.append(target)
+    gone, came = _unmatched(before, after), _unmatched(after, before)
     # pair the rest by indicator: the same, else similar with the same unit
     candidates = []
     for i, a in enumerate(gone):
