@@ -1,9 +1,12 @@
-"""Held-out accuracy: sixteen plans written for this test in layouts the corpus does not use
+"""Held-out accuracy: twenty-five documents written for this test in layouts the corpus does not use
 (省级 第X章 三年行动方案, 工作要点 with （牵头单位：…；配合单位：…）, 任务分工 with 由…牵头，…配合,
 a pipe-table 任务清单, a county plan with 责任单位/完成时限 lines, a target-heavy 实施方案, a cover
 notice, a portal page with a 信息公开 table; round 2: a PDF copy with page breaks, flattened and
 tab-separated task tables with merged cells, five outline levels, a target-dense 实施方案, a notice with its
-own numbered requests, unit-name variants, a portal page with a div metadata list and rowspan), annotated by hand in tests/heldout/gold without running
+own numbered requests, unit-name variants, a portal page with a div metadata list and rowspan; round 3: a 省直部门 工作要点 with 【牵头处室：…；配合处室：…；参与单位：…】,
+a 市委办公室 任务分工 with 牵头领导 (a person) / 牵头单位 / 责任单位 lines, a 乡镇 plan in 第一部分… with 责任人 lines, a Word
+copy whose second-level numbering was lost, 完成时限 forms and 万元/亿元/万平方米/公里 targets, a 任务清单 with
+`责任单位：A；配合单位：B、C` lines, a 征求意见稿 and its final version, and a meeting notice that is not a plan), annotated by hand in tests/heldout/gold without running
 govplan.  Each field's micro F1 must stay at least at the value measured when the set was made,
 minus 0.02: a regression bar, not a goal (see tests/heldout/ANALYSIS.md for the misses)."""
 
@@ -17,23 +20,25 @@ from govplan.evaluate import METRICS, evaluate
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 
-# micro scores over all 16 documents (round 2: h9-h16 added, see ANALYSIS.md); the bar is each minus 0.02
+# micro scores over all 25 documents (round 3: h17-h25 added, see ANALYSIS.md); the bar is each minus 0.02
 MEASURED = {
-    "sections": 0.995,
-    "tasks": 0.954,
-    "units": 0.944,
-    "units_roleblind": 0.944,
-    "deadlines": 0.959,
-    "targets": 0.990,
-    "meta": 1.000,
+    "sections": 0.965,
+    "tasks": 0.950,
+    "units": 0.924,
+    "units_roleblind": 0.924,
+    "deadlines": 0.924,
+    "targets": 0.970,
+    "meta": 0.963,
 }
 MARGIN = 0.02
+# documents that are not plans: their gold has tasks: [] and targets: [] (GUIDE)
+NOT_PLANS = {"h25_meeting_notice"}
 
 
 @pytest.fixture(scope="module")
 def micro() -> dict[str, float]:
     result = evaluate(HELDOUT / "gold", HELDOUT / "docs")
-    assert len(result.docs) == 16
+    assert len(result.docs) == 25
     assert all(doc.source for doc in result.docs), "every gold file must find its document"
     scores = result.micro()
     print("\nheld-out micro F1:", "  ".join(f"{m}={scores[m]:.3f}" for m in METRICS))
@@ -54,7 +59,11 @@ def test_every_gold_file_is_complete() -> None:
         gold = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert (HELDOUT / "docs" / gold["document"]).is_file(), path.name
         assert set(gold["meta"]) >= {"title", "notice_title", "doc_number", "issuer", "date", "recipients"}
-        assert gold["sections"] and gold["tasks"] and gold["targets"], path.name
+        assert gold["sections"], path.name
+        if path.name.removesuffix(".gold.yaml") in NOT_PLANS:
+            assert gold["tasks"] == [] and gold["targets"] == [], path.name
+            continue
+        assert gold["tasks"] and gold["targets"], path.name
         for task in gold["tasks"]:
             assert task["title"] and task["section"], path.name
             assert task["lead"] or task["responsible"] or task["cooperating"], (path.name, task["title"])
