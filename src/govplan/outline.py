@@ -146,7 +146,7 @@ def match_heading(line: str, rules: OutlineRules) -> HeadingMatch | None:
         return HeadingMatch(
             style=style.name,
             num=num,
-            number=style.number.format(num=num),
+            number=style.number.format(**{**{k: v or "" for k, v in m.groupdict().items()}, "num": num}),
             marker_end=m.end(),
             title=title,
             title_end=m.end() + title_len,
