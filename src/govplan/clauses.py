@@ -120,6 +120,8 @@ def find_clauses(text: str, rules: RuleSet | None = None) -> list[Clause]:
 
 
 def _labelled(text: str, c: _Compiled) -> list[Clause]:
+    if ":" not in text and "：" not in text:
+        return []  # every label ends in a colon
     labels = list(c.label.finditer(text))
     clauses: list[Clause] = []
     i = 0
@@ -209,6 +211,8 @@ def _units_in(text: str, start: int, end: int, role: Role, c: _Compiled) -> list
 
 
 def _unlabelled(text: str, c: _Compiled, unit_rules: UnitRules) -> list[Clause]:
+    if not c.any_verb.search(text):
+        return []  # every assignment has a role verb (each pattern below requires one)
     clauses = []
     for m in c.paren.finditer(text):
         units = _assignment(m.group("body"), m.start("body"), c, unit_rules)

@@ -205,7 +205,16 @@ _FULL_WIDTH = regex.compile("[０１２３４５６７８９．／－：％]")
 def half_width(text: str) -> str:
     """``text`` with full-width digits and ./-:% made ASCII (same length, so spans hold); a
     search first, as str.translate with a table is slow on Chinese text that has none."""
-    return text.translate(HALF_WIDTH) if _FULL_WIDTH.search(text) else text
+    last = _LAST_HALF_WIDTH[0]
+    if last[0] is text:  # the same string again (a task's text: its deadlines, then its targets)
+        return last[1]
+    out = text.translate(HALF_WIDTH) if _FULL_WIDTH.search(text) else text
+    _LAST_HALF_WIDTH[0] = (text, out)
+    return out
+
+
+# the last answer of half_width, for the very same string object only (one entry: it never grows)
+_LAST_HALF_WIDTH: list[tuple[str | None, str]] = [(None, "")]
 
 
 @lru_cache(maxsize=4096)  # cn2an takes ~10 µs a call, and the same few numerals recur
@@ -223,6 +232,7 @@ def _alt(words: Iterable[str]) -> str:
     return "(?:" + "|".join(regex.escape(w) for w in unique) + ")" if unique else "(?!)"
 
 
+@lru_cache(maxsize=4096)  # calendar.monthrange works out the weekday too: a few µs a call
 def _last_day(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 

@@ -514,14 +514,29 @@ def default_rules() -> RuleSet:
 
 
 _COMPILED: dict[tuple[int, str], tuple[Any, Any]] = {}
+# the same answers keyed by the build object itself, for builds defined at module level (a class
+# or a function that lives as long as the process): one tuple hash instead of formatting a name,
+# on a path taken thousands of times a document
+_BY_BUILD: dict[tuple[int, Any], Any] = {}
 
 
 def compiled(rules: Any, build: Any) -> Any:
     """``build(rules)``, computed once per process for each rules object (rule files are frozen
     but hold lists, so they cannot be hashed; the object is kept alive so its id stays unique)."""
-    key = (id(rules), f"{getattr(build, '__module__', '')}.{getattr(build, '__qualname__', repr(build))}")
+    fast = (id(rules), build)
+    hashable = True
+    try:
+        return _BY_BUILD[fast]
+    except KeyError:
+        pass
+    except TypeError:  # a build that cannot be hashed
+        hashable = False
+    name = f"{getattr(build, '__module__', '')}.{getattr(build, '__qualname__', repr(build))}"
+    key = (id(rules), name)
     hit = _COMPILED.get(key)
     if hit is None:
         hit = (rules, build(rules))
         _COMPILED[key] = hit
+    if hashable and "<" not in name:  # not a lambda or a local function: its identity is stable
+        _BY_BUILD[fast] = hit[1]  # the rules object is kept alive by _COMPILED
     return hit[1]

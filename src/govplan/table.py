@@ -153,6 +153,8 @@ def _celled_header(clean: CleanText, start: int, c: _Compiled, before: int) -> t
     pipes from Markdown): a row naming a task or measures column and a unit or deadline column,
     with at least three known columns."""
     text = clean.text
+    if "\t" not in text and "|" not in text and "｜" not in text:
+        return None  # no line of cells anywhere (a pipe row needs a pipe)
     for line_start, line_end in clean.lines():
         if line_end <= start:
             continue

@@ -404,11 +404,11 @@ def _table_tasks(clean: CleanText, table: Table, headings: list[Heading], first_
     return sections, drafts
 
 
-def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int]]) -> tuple[str, list[int]]:
+def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int]]) -> str:
     """The task's text with clauses and cells blanked out (same length, so offsets hold)."""
     spans = sorted((max(a, start), min(b, end)) for a, b in skip if max(a, start) < min(b, end))
     if not spans:
-        return clean.text[start:end], list(range(start, end))
+        return clean.text[start:end]
     pieces: list[str] = []
     pos = start
     for a, b in spans:  # a piece at a time, not a character at a time
@@ -419,7 +419,7 @@ def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int
         pieces.append(" " * (b - a))
         pos = b
     pieces.append(clean.text[pos:end])
-    return "".join(pieces), list(range(start, end))
+    return "".join(pieces)
 
 
 def _shift(clean: CleanText, item: Any, base: int) -> Any:
@@ -428,7 +428,7 @@ def _shift(clean: CleanText, item: Any, base: int) -> Any:
 
 
 def _finish(clean: CleanText, draft: _Draft, task_id: str, canonical: dict[str, str], year: int | None, rules: RuleSet) -> Task:
-    text, _ = _task_text(clean, draft.start, draft.end, draft.skip)
+    text = _task_text(clean, draft.start, draft.end, draft.skip)
     deadlines: list[Deadline] = []
     if draft.cell_deadline is not None:
         cell_text, (a, b) = draft.cell_deadline
@@ -437,7 +437,11 @@ def _finish(clean: CleanText, draft: _Draft, task_id: str, canonical: dict[str, 
             deadlines.append(parsed.model_copy(update={"span": clean.span(a, b)}))
     else:
         deadlines = [_shift(clean, d, draft.start) for d in _find_deadlines(text, year, rules)]
-    targets = [_shift(clean, t, draft.start).model_copy(update={"task": task_id}) for t in _find_targets(text, year, rules)]
+    base = draft.start
+    targets = [  # one copy with both updates: the same fields, the same fields set
+        t.model_copy(update={"span": clean.span(base + t.span[0], base + t.span[1]), "task": task_id})
+        for t in _find_targets(text, year, rules)
+    ]
     units = [
         UnitRef(name=u.name, canonical=canonical.get(u.name, u.name), role=u.role, span=clean.span(u.start, u.end))
         for u in draft.units
@@ -473,13 +477,27 @@ def _document_targets(
         k = bisect.bisect_right(starts, pos) - 1
         return k >= 0 and pos < reach[k]
 
+    def within_a_task(low: int, high: int) -> bool:
+        """Is every raw position of [low, high] inside one task's span?"""
+        k = bisect.bisect_right(starts, low) - 1
+        return k >= 0 and high < reach[k]
+
+    origin = clean.origin
     for i, heading in enumerate(headings):
+        found = clean.text.find(heading.section.title, heading.start, heading.title_end + 1)
+        text_start = found if found >= 0 else heading.start  # from the title, not its numeral
+        if text_start >= heading.own_end:
+            continue  # no text: no target
+        # a target found here starts at a raw position origin[p] for some p of the text; where all
+        # of those fall inside tasks, every target found would be dropped: no need to look
+        if task_spans:
+            window = origin[text_start:heading.own_end]
+            if within_a_task(min(window), max(window)):
+                continue
         titles = [h.section.title for h in _ancestors(headings, i)]
         if any(c.fact_sections.search(t) for t in titles):
             continue
         all_targets = any(c.target_sections.search(t) for t in titles)
-        found = clean.text.find(heading.section.title, heading.start, heading.title_end + 1)
-        text_start = found if found >= 0 else heading.start  # from the title, not its numeral
         text = clean.text[text_start:heading.own_end]
         for target in _find_targets(text, year, rules):
             if not all_targets and target.comparator in (Comparator.EQ,):

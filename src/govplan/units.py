@@ -130,7 +130,10 @@ def split_units(text: str, rules: UnitRules | None = None) -> list[tuple[int, in
 def _split_on_spaces(text: str, a: int, b: int) -> list[tuple[int, int]]:
     """Split ``text[a:b]`` on spaces only when every part is a unit on its own
     (市公安局 市交通运输局); a space inside one name (市城市管理 综合执法局) stays inside it."""
-    parts = [(m.start() + a, m.end() + a) for m in _NON_SPACE.finditer(text[a:b])]
+    piece = text[a:b]
+    if len(piece.split(None, 1)) <= 1:
+        return [(a, b)]  # one word at most (every \s is a str.isspace() character): nothing to split
+    parts = [(m.start() + a, m.end() + a) for m in _NON_SPACE.finditer(piece)]
     if len(parts) > 1 and all(looks_like_unit(text[x:y]) for x, y in parts):
         return parts
     return [(a, b)]
