@@ -20,7 +20,7 @@ import regex
 
 from .models import Role
 from .ruleset import RuleFile, RuleSet, compiled, default_rules
-from .units import UnitRules, clean_name, is_unit_list, split_units
+from .units import UnitRules, clean_name, is_unit_list, looks_like_unit, split_units
 
 
 class RoleWords(RuleFile):
@@ -110,7 +110,7 @@ def find_clauses(text: str, rules: RuleSet | None = None) -> list[Clause]:
     ruleset = rules or default_rules()
     c = _compiled(ruleset["clauses"])
     unit_rules: UnitRules = ruleset["units"]
-    clauses = _labelled(text, c)
+    clauses = _labelled(text, c, unit_rules)
     taken = [(cl.start, cl.end) for cl in clauses]
     for clause in _unlabelled(text, c, unit_rules):
         if not any(a < clause.end and clause.start < b for a, b in taken):
@@ -119,7 +119,7 @@ def find_clauses(text: str, rules: RuleSet | None = None) -> list[Clause]:
     return sorted(clauses, key=lambda cl: cl.start)
 
 
-def _labelled(text: str, c: _Compiled) -> list[Clause]:
+def _labelled(text: str, c: _Compiled, unit_rules: UnitRules) -> list[Clause]:
     if ":" not in text and "：" not in text:
         return []  # every label ends in a colon
     labels = list(c.label.finditer(text))
@@ -143,7 +143,7 @@ def _labelled(text: str, c: _Compiled) -> list[Clause]:
                 value_end = next_label.start()
                 stop = "label"
             role = c.label_role[label.group("label")]
-            units.extend(_units_in(text, value_start, value_end, role, c))
+            units.extend(_units_in(text, value_start, value_end, role, c, unit_rules))
             clause_end = value_end
             j += 1
             if stop != "label":
@@ -193,18 +193,24 @@ def _value_end(text: str, start: int, in_bracket: bool) -> tuple[int, str]:
     return len(text), "end"
 
 
-def _units_in(text: str, start: int, end: int, role: Role, c: _Compiled) -> list[FoundUnit]:
+def _units_in(text: str, start: int, end: int, role: Role, c: _Compiled, unit_rules: UnitRules) -> list[FoundUnit]:
     value = text[start:end]
     found = []
     for a, b in split_units(value):
         name = clean_name(value[a:b])
         own_role = role
         mark = c.role_mark.search(name)
+        glued = c.verb_tail.search(name) if mark is None else None
         if mark is not None:  # 省数据局（牵头）: the bracket sets the unit's role and is no part of its name
             own_role = c.verb_role[mark.group("verb")]
             name = name[: mark.start()]
             piece = value[a:b]
             b = a + len(piece[: max(piece.rfind("（"), piece.rfind("("))].rstrip())
+        elif glued is not None and looks_like_unit(name[: glued.start()], unit_rules):
+            # 责任单位：A、B，C配合: the last item names its own role
+            own_role = c.verb_role[glued.group("verb")]
+            name = name[: glued.start()]
+            b = a + len(value[a:b].rstrip()) - len(glued.group("verb"))
         if name and name not in ("无", "暂无"):
             found.append(FoundUnit(name, own_role, start + a, start + b))
     return found

@@ -52,7 +52,10 @@ _PLAIN_END = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")  # never a space nor punctu
 _TRIM = regex.compile(r"^[\s:：、，,；;。.]+|[\s:：、，,；;。.]+$")
 _ETC = regex.compile(r"等(?:相关|有关|其他)?(?:单位|部门|企业|机构)?[。.]?$")
 _BAD = regex.compile(
-    r"[。！？!?：:]|\d{4}年|^\d|[要将需]|应(?!急|用)|负责|加强|强化|推进|推动|促进|落实|确保|完善|健全|开展|提高|提升|做好|加快|深化|实现|建立"
+    r"[。！？!?：:]|\d{4}年|^\d|[要将需]|应(?!急|用)|"
+    # a verb makes a phrase, not a name, unless an office word follows it (投资促进中心, 发展研究中心)
+    r"(?:负责|加强|强化|推进|推动|促进|落实|确保|完善|健全|开展|提高|提升|做好|加快|深化|实现|建立)"
+    r"(?!中心|局|会|处|委|办|站|所|院|室|科|署|厅|队|组)"
 )
 # a word that may begin a unit name inside a run-on span: an administrative prefix, a collective,
 # or a place name (乌海市, 昆都仑区)
