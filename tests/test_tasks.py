@@ -697,3 +697,17 @@ def test_a_table_in_an_annex_starts_its_own_outline() -> None:
     plan = extract(text)
     table_sections = [(s.level, s.path, s.title) for s in plan.sections if s.span[0] > text.index("附件")]
     assert table_sections == [(1, "一", "政务服务"), (2, "一/1", "推行高频事项一件事一次办"), (2, "一/2", "推进政务服务跨域通办")]
+
+
+def test_a_closing_paragraph_after_the_last_item_belongs_to_no_task() -> None:
+    text = (
+        "某市2024年教育工作要点\n"
+        "一、重点工作\n"
+        "（一）推进集团化办学。新组建教育集团5个。（牵头单位：市教育局）\n"
+        "（二）做好招生考试工作。确保考试安全平稳。（牵头单位：市招生考试院）\n"
+        "各县（市、区）教育局要结合实际细化措施，于3月15日前将工作计划报送市教育局办公室。\n"
+    )
+    plan = extract(text)
+    last = plan.tasks[-1]
+    assert last.title == "做好招生考试工作"
+    assert last.deadlines == [] and "3月15日" not in last.text

@@ -321,7 +321,7 @@ PATTERN_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "clean": (("junk_lines", "*"), ("footer_markers", "*"), ("inline_junk", "*"), ("label_line",)),
     "outline": (("styles", "*", "pattern"), ("not_after_number",)),
     "meta": (("notice_title",), ("doc_number",), ("date_line",)),
-    "tasks": (("non_plan_titles", "*"), ("deadline_cell",)),
+    "tasks": (("non_plan_titles", "*"), ("deadline_cell",), ("closing_lines", "*")),
     "deadlines": (("negatives", "patterns", "*"),),
     "targets": (("licensing", "constructions", "*"), ("not_targets", "patterns", "*"),
                 ("indicator", "drop_patterns", "*")),

@@ -38,6 +38,7 @@ class TaskRules(RuleFile):
     non_working_sections: list[str]
     target_sections: list[str] = []
     fact_sections: list[str] = []
+    closing_lines: list[str] = []
     phase_sections: list[str] = []
     plan_titles: list[str] = []
     non_plan_titles: list[str] = []
@@ -65,6 +66,7 @@ class _Compiled:
         self.non_working = words(rules.non_working_sections)
         self.target_sections = words(rules.target_sections)
         self.fact_sections = words(rules.fact_sections)
+        self.closing = regex.compile("|".join(f"(?:{p})" for p in rules.closing_lines) or r"(?!)", regex.M)
         self.phase_sections = words(rules.phase_sections)
         self.plan_title = words(rules.plan_titles)
         self.non_plan_title = regex.compile("|".join(f"(?:{p})" for p in rules.non_plan_titles) or r"(?!)")
@@ -131,6 +133,9 @@ def build_tasks(
     table = find_table(clean, body_start, ruleset, end=body_end)
     skip = (table.start, _table_end(table)) if table is not None else None
     headings = outline(clean, start=body_start, end=body_end, rules=ruleset, hints=heading_hints, skip=skip)
+    closing = _closing_paragraph(clean, headings, c)
+    if closing is not None:  # the last item ends where the document's closing words begin
+        headings = outline(clean, start=body_start, end=closing, rules=ruleset, hints=heading_hints, skip=skip)
     headings = _titles_without_clauses(clean, headings, ruleset)
     result = TaskResult(sections=[h.section for h in headings])
     if title and c.non_plan_title.search(title):
@@ -280,6 +285,19 @@ def _outline_tasks(
             )
         )
     return drafts
+
+
+def _closing_paragraph(clean: CleanText, headings: list[Heading], c: _Compiled) -> int | None:
+    """Where a closing paragraph after the last item starts (各单位要于3月15日前将…报送…, 本方案自印发之日
+    起施行), if the document ends with one: it belongs to no task."""
+    if not headings:
+        return None
+    last = headings[-1]
+    line_end = clean.text.find("\n", last.title_end, last.end)
+    if line_end < 0:
+        return None
+    m = c.closing.search(clean.text, line_end, last.end)
+    return m.start() if m else None
 
 
 def _titles_without_clauses(clean: CleanText, headings: list[Heading], rules: RuleSet) -> list[Heading]:
