@@ -711,3 +711,38 @@ def test_a_closing_paragraph_after_the_last_item_belongs_to_no_task() -> None:
     last = plan.tasks[-1]
     assert last.title == "做好招生考试工作"
     assert last.deadlines == [] and "3月15日" not in last.text
+
+
+UNNUMBERED = """某县2024年农村人居环境整治工作方案
+一、工作目标
+年底前农村卫生厕所普及率达到90%以上。
+二、重点任务
+推进农村厕所革命
+新建改造农村户厕1200座，完善后续管护机制。（牵头单位：县农业农村局；配合单位：县卫健委）
+加强生活污水治理
+推进乡镇污水处理设施提标改造，2024年9月底前完成。（责任单位：县生态环境分局）
+提升村容村貌
+开展村庄清洁行动，清理乱堆乱放。（责任单位：各乡镇人民政府）
+"""
+
+
+def test_items_that_lost_their_numbers_are_tasks() -> None:
+    plan = extract(UNNUMBERED)
+    assert [(t.section, t.title) for t in plan.tasks] == [
+        ("二", "推进农村厕所革命"), ("二", "加强生活污水治理"), ("二", "提升村容村貌")]
+    found = by_section(plan)
+    assert [[(u.role, u.name) for u in t.units] for t in plan.tasks] == [
+        [(L, "县农业农村局"), (C, "县卫健委")], [(R, "县生态环境分局")], [(R, "各乡镇人民政府")]]
+    assert found  # the section itself is no task
+    assert [d.date.isoformat() for d in plan.tasks[1].deadlines if d.date] == ["2024-09-30"]
+
+
+def test_a_section_of_plain_paragraphs_stays_one_task() -> None:
+    text = (
+        "某县2024年安全生产工作要点\n"
+        "一、重点任务\n"
+        "全面排查整治重大事故隐患，落实企业主体责任。（责任单位：县应急管理局）\n"
+        "强化执法检查，严厉打击非法违法行为。\n"
+    )
+    plan = extract(text)
+    assert [t.title for t in plan.tasks] == ["重点任务"]

@@ -273,6 +273,17 @@ def _outline_tasks(
             is_task = bool(units) or working(i)
         if not is_task:
             continue
+        items = [] if kids else _unnumbered_items(clean, heading, rules)
+        if items:  # 二、主要任务 whose items lost their numbers (a Word list copied as text)
+            for start, title_end, end in items:
+                clauses = [cl for cl in own[i] if start <= cl.start < end]
+                item_units = [u for cl in clauses for u in cl.units]
+                drafts.append(_Draft(
+                    section=heading.section.path, title=clean.text[start:title_end].strip(), start=start,
+                    body_start=title_end, end=end, units=_union(item_units, inherited[i]),
+                    skip=[(cl.start, cl.end) for cl in clauses],
+                ))
+            continue
         drafts.append(
             _Draft(
                 section=heading.section.path,
@@ -285,6 +296,48 @@ def _outline_tasks(
             )
         )
     return drafts
+
+
+_ITEM_TITLE = regex.compile(r"^[ \t]*(?P<title>[^\s。；;，,：:！？!?、（()）][^。；;，,：:！？!?\n]{1,28}?)[ \t]*$")
+
+
+def _unnumbered_items(clean: CleanText, heading: Heading, rules: RuleSet) -> list[tuple[int, int, int]]:
+    """Items of a section written as short title lines, each followed by its paragraph, without
+    numbers (强化源头减量 / 推行绿色办公…): (start, title end, end) of each, when there are two or
+    more and the section's text starts with one; else []."""
+    text = clean.text
+    first_line_end = text.find("\n", heading.title_end, heading.end)
+    if first_line_end < 0 or text[heading.title_end:first_line_end].strip():
+        return []  # the heading line goes on with text of its own
+    titles: list[tuple[int, int]] = []
+    body_seen = False
+    pos = first_line_end + 1
+    while pos < heading.end:
+        end = text.find("\n", pos, heading.end)
+        end = heading.end if end < 0 else end
+        line = text[pos:end]
+        if line.strip():
+            m = _ITEM_TITLE.match(line)
+            if m and len(regex.findall(r"\p{Han}", m.group("title"))) >= 4 and not _is_heading_line(line, rules):
+                if titles and not body_seen:
+                    return []  # two title-like lines in a row: not items with paragraphs
+                titles.append((pos + m.start("title"), pos + m.end("title")))
+                body_seen = False
+            elif not titles:
+                return []  # text before the first item
+            else:
+                body_seen = True
+        pos = end + 1
+    if len(titles) < 2 or not body_seen:
+        return []
+    bounds = [a for a, _ in titles[1:]] + [heading.end]
+    return [(a, b, end) for (a, b), end in zip(titles, bounds, strict=True)]
+
+
+def _is_heading_line(line: str, rules: RuleSet) -> bool:
+    from .outline import match_heading
+
+    return match_heading(line.strip(), rules["outline"]) is not None
 
 
 def _closing_paragraph(clean: CleanText, headings: list[Heading], c: _Compiled) -> int | None:
