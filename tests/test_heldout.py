@@ -28,7 +28,7 @@ MEASURED = {
     "units_roleblind": 0.962,
     "deadlines": 0.969,
     "targets": 0.985,
-    "meta": 0.975,
+    "meta": 1.000,
 }
 MARGIN = 0.02
 # documents that are not plans: their gold has tasks: [] and targets: [] (GUIDE)

@@ -497,3 +497,17 @@ def test_a_dated_line_in_the_body_is_no_annex_signature() -> None:
         "二、保障措施\n（一）加强领导。\n（二）强化督导。\n（三）做好宣传。\n（四）严格考核。\n（五）总结经验。\n"
     )
     assert meta_of(text).date is None
+
+
+def test_joint_signature_and_its_date_line() -> None:
+    text = (
+        "某镇2024年和美乡村建设实施方案\n"
+        "一、总体要求\n"
+        "建设宜居宜业和美乡村。\n"
+        "\n"
+        "中共某镇委员会        某镇人民政府\n"
+        "2024年2月28日\n"
+    )
+    meta = meta_of(text)
+    assert meta.issuer == "中共某镇委员会 某镇人民政府"
+    assert meta.date is not None and meta.date.isoformat() == "2024-02-28"

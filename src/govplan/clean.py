@@ -245,10 +245,18 @@ def _drop_junk(lines: list[Line], c: _Compiled) -> list[Line]:
 _PIPE_ROW = regex.compile(r"^\s*[|｜].*[|｜]\s*$")
 
 
+_DATE_LINE = regex.compile(
+    r"^\s*(?:(?:19|20)\d{2}|[一二三四五六七八九〇零○]{4})\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月"
+    r"\s*[0-9一二三四五六七八九十〇零]{1,3}\s*日\s*$"
+)
+
+
 def _wrapped(prev: str, nxt: str, c: _Compiled) -> bool:
     """Is the break between non-empty lines ``prev`` and ``nxt`` an extraction artefact?"""
     if c.heading_start.match(nxt) or c.label.match(nxt) or "\t" in prev or "\t" in nxt or _PIPE_ROW.match(prev) or _PIPE_ROW.match(nxt):
         return False  # headings, labelled lines and table rows (cells joined by tabs) stand alone
+    if _DATE_LINE.match(nxt):
+        return False  # a signature date under the issuer
     if _unclosed(prev):
         return True
     last = prev[-1]

@@ -92,6 +92,18 @@ def _squeeze(text: str) -> str:
     return _SPACES.sub("", text).strip()
 
 
+_WIDE_GAP = regex.compile(r"\s{2,}")
+
+
+def _issuer_text(text: str, c: _Compiled) -> str:
+    """An issuer as printed, spaces removed; a joint signature (两个机关 side by side, set apart by
+    a wide gap: 中共某镇委员会        某镇人民政府) keeps one space between the bodies."""
+    parts = [p for p in _WIDE_GAP.split(text.strip()) if p]
+    if len(parts) > 1 and all(c.org.search(p) for p in parts):
+        return " ".join(_squeeze(p) for p in parts)
+    return _squeeze(text)
+
+
 class _Compiled:
     def __init__(self, rules: MetaRules) -> None:
         self.rules = rules
@@ -250,7 +262,7 @@ def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
         title=title,
         notice_title=notice_title,
         doc_number=doc_number,
-        issuer=_squeeze(issuer) if issuer else None,
+        issuer=_issuer_text(issuer, c) if issuer else None,
         date=date,
         recipients=recipients,
         contact=contact,
