@@ -298,6 +298,7 @@ def _outline_tasks(
     return drafts
 
 
+_HAN = regex.compile(r"\p{Han}")
 _ITEM_TITLE = regex.compile(r"^[ \t]*(?P<title>[^\s。；;，,：:！？!?、（()）][^。；;，,：:！？!?\n]{1,28}?)[ \t]*$")
 
 
@@ -318,7 +319,7 @@ def _unnumbered_items(clean: CleanText, heading: Heading, rules: RuleSet) -> lis
         line = text[pos:end]
         if line.strip():
             m = _ITEM_TITLE.match(line)
-            if m and len(regex.findall(r"\p{Han}", m.group("title"))) >= 4 and not _is_heading_line(line, rules):
+            if m and len(_HAN.findall(m.group("title"))) >= 4 and not _is_heading_line(line, rules):
                 if titles and not body_seen:
                     return []  # two title-like lines in a row: not items with paragraphs
                 titles.append((pos + m.start("title"), pos + m.end("title")))
