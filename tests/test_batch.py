@@ -343,3 +343,25 @@ def test_yaml_outputs_and_globs_from_the_command_line(tmp_path: Path):
     assert (out / "plan001.yaml").read_text(encoding="utf-8").startswith("schema_version:")
     again = CliRunner().invoke(main, ["batch", str(tmp_path / "in"), "-o", str(out), "-f", "yaml", "--exclude", "drafts/*"])
     assert again.exit_code == 0 and "3 already done" in again.stderr
+
+
+def test_chunk_size_keeps_every_worker_busy_and_caps_the_chunk() -> None:
+    from govplan.batch import CHUNK_MAX, chunk_size
+
+    assert chunk_size(1, 2) == 1 and chunk_size(40, 2) == 1  # short runs: one document a task
+    assert chunk_size(2000, 2) == CHUNK_MAX  # long runs: capped
+    for documents in (1, 33, 100, 257, 1000, 5000):
+        for workers in (1, 2, 3, 8):
+            size = chunk_size(documents, workers)
+            assert 1 <= size <= CHUNK_MAX
+            assert size == 1 or documents // size >= workers * 16  # at least 16 tasks a worker
+
+
+def test_write_replacing_leaves_no_temporary_and_replaces(tmp_path: Path) -> None:
+    from govplan.batch import write_replacing
+
+    target = tmp_path / "a.json"
+    write_replacing(target, b"one")
+    write_replacing(target, b"two" * 100_000)
+    assert target.read_bytes() == b"two" * 100_000
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]

@@ -623,17 +623,23 @@ def write_replacing(path: Path, data: bytes) -> None:
     """``export.write_atomic`` without its fsync: a temporary file renamed into place, so a killed
     run never leaves a partial output.  A kill leaves the OS's page cache intact, so the fsync
     (several ms a file, which would dominate a batch) protects only against power loss; ``run``
-    syncs once at its end instead."""
-    import tempfile
+    syncs once at its end instead.
 
+    The temporary name carries the process id (one process writes one file at a time, and no two
+    live processes share an id), so plain ``os`` calls do: no random name to try, and the mode is
+    0o666 less the umask, as for any new file, without a chmod."""
+    temp_name = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.tmp")
     try:
-        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd = os.open(temp_name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o666)
     except OSError as err:
         raise OutputError(f"cannot write: {err.strerror or err}", path=str(path)) from None
     try:
-        with os.fdopen(fd, "wb") as temp:
-            temp.write(data)
-        os.chmod(temp_name, 0o666 & ~_UMASK)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         os.replace(temp_name, path)
     except BaseException as err:
         with contextlib.suppress(OSError):
@@ -641,15 +647,6 @@ def write_replacing(path: Path, data: bytes) -> None:
         if isinstance(err, OSError):
             raise OutputError(f"cannot write: {err.strerror or err}", path=str(path)) from None
         raise
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
-
-
-_UMASK = _umask()
 
 
 def _read_item(item: Item, max_bytes: int | None) -> bytes | Result:
@@ -683,6 +680,21 @@ def _schedule(
     _pool(todo, options, outdir, count, record)
 
 
+def process_many(items: list[Item], options: Options, outdir: str) -> list[Result]:
+    """``process`` for several documents: what one task of the process pool does (one message
+    each way for several documents keeps the parent's share of the CPU small)."""
+    return [process(item, options, outdir) for item in items]
+
+
+CHUNK_MAX = 8  # documents a pool task takes at most
+
+
+def chunk_size(documents: int, workers: int) -> int:
+    """Documents per pool task: up to ``CHUNK_MAX``, fewer for short runs, so that every
+    worker still gets a fair share (at least 16 tasks each) and progress stays smooth."""
+    return max(1, min(CHUNK_MAX, documents // (workers * 16)))
+
+
 def _pool(todo: list[Item], options: Options, outdir: str, count: int, record: Callable[[Item, Result], None]) -> None:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -698,32 +710,35 @@ def _pool(todo: list[Item], options: Options, outdir: str, count: int, record: C
         return ProcessPoolExecutor(count, mp_context=context, initializer=_warm_worker, initargs=(options.rules_dir, os.getpid()))
 
     died = "the worker process died (a crash, or out of memory)"
-    window = count * 32  # documents in flight: the workers keep busy while the parent stores a batch of rows
-    queue = iter(todo)
+    size = chunk_size(len(todo), count)
+    chunks = (todo[i : i + size] for i in range(0, len(todo), size))
+    window = count * max(4, 32 // size)  # tasks in flight: the workers keep busy while the parent stores rows
     pool = start()
-    running: dict[Future[Result], Item] = {}
+    running: dict[Future[list[Result]], list[Item]] = {}
     try:
         while True:
             while len(running) < window:
-                item = next(queue, None)
-                if item is None:
+                chunk = next(chunks, None)
+                if chunk is None:
                     break
-                running[pool.submit(process, item, options, outdir)] = item
+                running[pool.submit(process_many, chunk, options, outdir)] = chunk
             if not running:
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             broken = False
             for future in finished:
-                item = running.pop(future)
+                items = running.pop(future)
                 try:
-                    result = future.result()
+                    results = future.result()
                 except BrokenProcessPool:
                     broken = True
-                    result = _failed(item.path, "", died, time.perf_counter())
-                record(item, result)
+                    results = [_failed(item.path, "", died, time.perf_counter()) for item in items]
+                for item, result in zip(items, results, strict=True):
+                    record(item, result)
             if broken:  # the pool is gone: the documents still in it failed with it
-                for item in list(running.values()):
-                    record(item, _failed(item.path, "", died, time.perf_counter()))
+                for items in list(running.values()):
+                    for item in items:
+                        record(item, _failed(item.path, "", died, time.perf_counter()))
                 running.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = start()
