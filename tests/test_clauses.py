@@ -464,3 +464,24 @@ def test_role_mark_span_ends_before_the_bracket() -> None:
 def test_closing_duty_phrase_is_no_part_of_a_unit(text: str, expected: list[tuple[Role, str]]) -> None:
     assert units_of(text) == expected
 
+
+
+def test_unit_list_glued_to_a_sentence_is_found_by_segmenting() -> None:
+    from govplan.units import unit_list_suffix
+
+    text = "加强日常管理市住建局、市财政局"
+    start = unit_list_suffix(text)
+    assert start is not None and text[start:] == "市住建局、市财政局"
+
+
+def test_no_segmenting_where_no_tail_is_a_unit_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A span ending in a date or a verb has no unit list at its end: answered without jieba
+    (whose dictionary costs a process ~0.6 s to load)."""
+    import govplan.units as units
+
+    def refuse(*args: object) -> list[tuple[int, str]]:
+        raise AssertionError("jieba was asked")
+
+    monkeypatch.setattr(units, "_words", refuse)
+    assert units.unit_list_suffix("市城市管理综合执法局市大数据中心2024年底") is None
+    assert units.unit_list_suffix("各有关单位要认真组织实施") is None

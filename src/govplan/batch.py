@@ -174,14 +174,6 @@ def warm(rules_dir: str | None) -> None:
             Options(rules_dir=rules_dir))
 
 
-def _warm_segmenter(rules_dir: str | None) -> None:
-    """Load the word segmenter the unit stage uses on run-on spans (a list of units glued to the
-    end of a sentence), by asking for one: its dictionary is the largest thing a worker holds."""
-    from .units import unit_list_suffix, unit_rules
-
-    unit_list_suffix("加强日常管理市住建局市财政局", unit_rules(_rules(rules_dir)))
-
-
 # --- inputs --------------------------------------------------------------------------------------
 
 
@@ -701,9 +693,9 @@ def _pool(todo: list[Item], options: Options, outdir: str, count: int, record: C
     from concurrent.futures.process import BrokenProcessPool
 
     warm(options.rules_dir)  # compiled once here; forked workers inherit it
+    # (jieba's dictionary is not loaded here: the unit stage needs it only for a unit list glued
+    # to a sentence that nothing else separates, rare enough that a worker loads it when it must)
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
-        _warm_segmenter(options.rules_dir)  # jieba's dictionary: loaded once, shared, not per worker
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
 
     def start() -> ProcessPoolExecutor:
