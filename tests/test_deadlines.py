@@ -498,3 +498,50 @@ def test_expression_found_wherever_it_stands(prefix: str, suffix: str) -> None:
     found = [d for d in find_deadlines(text, year=2023) if "2023年6月30日" in d.text]
     assert len(found) == 1
     assert found[0].date == D(2023, 6, 30)
+
+
+# --- the words a negative pattern needs (a prefilter: never skips a pattern that could match) -----
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needs"),
+    [
+        ("一刻钟", (("一刻钟",),)),
+        (r"\d+周年", (("周年",),)),
+        ("(?:满|年满)\\d+岁", (("满",), ("岁",))),
+        ("[号号]", (("号",),)),
+        ("(?:甲|乙)方", (("乙", "甲"), ("方",))),
+        (r"《[^》]*》", (("《",), ("》",))),
+        (r"(?i)abc", ()),  # flags: the stdlib and regex may read it otherwise
+        (r"\p{Han}+年", (("年",),)),
+        (r"(?=年)", ()),  # a lookahead consumes nothing and requires nothing here
+        ("x?y*", ()),
+    ],
+)
+def test_needed_words(pattern: str, needs: tuple[tuple[str, ...], ...]) -> None:
+    from govplan.deadlines import _needed_words
+
+    assert _needed_words(pattern) == needs
+
+
+def test_needed_words_hold_for_every_match_of_the_default_negatives() -> None:
+    """Every match of a default negative pattern, in the samples and the rule examples, holds a
+    word of each group the prefilter says it needs."""
+    from pathlib import Path
+
+    import regex
+
+    from govplan.deadlines import _needed_words
+
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(samples.glob("*.txt"))]
+    texts += [example.text for example in deadline_rules().examples]
+    checked = 0
+    for pattern in deadline_rules().negatives.patterns:
+        needs = _needed_words(pattern)
+        for text in texts:
+            for match in regex.finditer(pattern, text):
+                checked += 1
+                for group in needs:
+                    assert any(word in match.group() for word in group), (pattern, match.group(), group)
+    assert checked > 20

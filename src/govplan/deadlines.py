@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import importlib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -199,7 +201,7 @@ _COUNT = r"(?:\d+(?:\.\d+)?|[半两一二三四五六七八九十百]+)"
 _ZERO_GLYPHS = str.maketrans({"○": "〇", "Ｏ": "〇"})  # look-alike glyphs of 〇 that cn2an does not read
 # Full-width digits and separators read as ASCII; one character for one, so spans stay valid.
 HALF_WIDTH = str.maketrans("０１２３４５６７８９．／－：％", "0123456789./-:%")
-_FULL_WIDTH = regex.compile("[０１２３４５６７８９．／－：％]")
+_FULL_WIDTH = re.compile("[０１２３４５６７８９．／－：％]")  # (the stdlib: less overhead a call)
 
 
 def half_width(text: str) -> str:
@@ -243,6 +245,87 @@ def _month_date(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, min(day, _last_day(year, month)))
 
 
+# --- words a negative pattern needs --------------------------------------------------------------
+
+_RE_PARSER: Any = importlib.import_module("re._parser")  # the stdlib's regex parser (no public API)
+_RE_OPS: Any = importlib.import_module("re._constants")
+# syntax the stdlib reads otherwise than `regex` (flags, fuzzy {e<=1}, [[:alpha:]]): no prefilter
+_FOREIGN_SYNTAX = regex.compile(r"\(\?(?!P[<=])[a-zA-Z^]|\{(?!\d|,)|\[:")
+_UNICODE_CLASS = regex.compile(r"\\[pP](?:\{[^}]*\}|\w)")
+
+
+def _minimal(words: Iterable[str]) -> tuple[str, ...]:
+    """``words`` without those holding another of them: a text holds one of the result exactly
+    when it holds one of ``words`` (十 stands for 二十)."""
+    unique = set(words)
+    return tuple(sorted(w for w in unique if not any(o != w and o in w for o in unique)))
+
+
+def _needed_words(pattern: str) -> tuple[tuple[str, ...], ...]:
+    """Groups of words such that every match of ``pattern`` holds a word of each group (a text
+    lacking all words of a group has no match); () when nothing is known.  Read from the stdlib
+    parser's tree: literal runs, small positive sets, groups, repeats of at least one, and
+    branches (a word of each branch); anything else (classes like \\d, lookarounds, back
+    references) requires nothing.  Patterns with syntax the stdlib reads otherwise get ()."""
+    if "\\\\" in pattern:  # an escaped backslash could be read as the start of \p below
+        return ()
+    # \p{Han} is unknown to the stdlib; \w in its place requires nothing either
+    pattern = _UNICODE_CLASS.sub(r"\\w", pattern)
+    if _FOREIGN_SYNTAX.search(pattern):
+        return ()
+    try:
+        tree = _RE_PARSER.parse(pattern)
+        if tree.state.flags & ~_RE_OPS.SRE_FLAG_UNICODE:
+            return ()
+        return tuple(group for group in _sequence_needs(list(tree)) if len(group) <= 8)
+    except Exception:  # a pattern the stdlib cannot read, or a parser of another shape: no prefilter
+        return ()
+
+
+def _tightness(group: tuple[str, ...]) -> tuple[int, int]:
+    """Fewer words first, then longer ones: the group a text most likely lacks."""
+    return len(group), -min(len(word) for word in group)
+
+
+def _sequence_needs(items: list[Any]) -> list[tuple[str, ...]]:
+    ops = _RE_OPS
+    groups: list[tuple[str, ...]] = []
+    run = ""  # the literal characters read in a row
+    for op, arg in items:
+        if op is ops.LITERAL:
+            run += chr(arg)
+            continue
+        if run:
+            groups.append((run,))
+            run = ""
+        if op is ops.IN:
+            if arg and all(o is ops.LITERAL for o, _ in arg):
+                groups.append(_minimal(chr(c) for _, c in arg))
+        elif op is ops.SUBPATTERN:
+            _, add_flags, _, inner = arg
+            if not add_flags:
+                groups.extend(_sequence_needs(list(inner)))
+        elif op in (ops.MAX_REPEAT, ops.MIN_REPEAT, ops.POSSESSIVE_REPEAT):
+            low, _, inner = arg
+            if low >= 1:
+                groups.extend(_sequence_needs(list(inner)))
+        elif op is ops.ATOMIC_GROUP:
+            groups.extend(_sequence_needs(list(arg)))
+        elif op is ops.BRANCH:
+            words: list[str] = []
+            for branch in arg[1]:
+                needs = _sequence_needs(list(branch))
+                if not needs:
+                    break
+                tightest = min(needs, key=_tightness)  # the group a text most likely lacks
+                words.extend(tightest)
+            else:
+                groups.append(_minimal(words))
+    if run:
+        groups.append((run,))
+    return groups
+
+
 # --- what a match means ------------------------------------------------------------------------
 
 
@@ -261,7 +344,7 @@ class _Hit:
         is_range = self.kind is DeadlineKind.RANGE
         # a pattern's optional tail after \s* may have taken blanks (a clause masked after it): trim them
         end = self.start + len(text[self.start : self.end].rstrip())
-        return Deadline(
+        return Deadline(  # (pydantic-core validates faster than model_construct builds)
             text=text[self.start : end],
             date=self.last if self.kind in (DeadlineKind.DATE, DeadlineKind.RANGE) else None,
             start=self.first if is_range else None,
@@ -290,7 +373,7 @@ def _resolve_year(match: Any, doc_year: int | None, relative: dict[str, int], gr
         if not 1900 <= value <= 2100:
             raise _NoDeadline
         return _Year(value, False)
-    rel = match.groupdict().get("rel")
+    rel = match.group("rel") if "rel" in match.re.groupindex else None  # (groupdict builds every group)
     offset = relative.get(rel, 0) if rel else 0
     return _Year(None if doc_year is None else doc_year + offset, True)
 
@@ -317,7 +400,8 @@ class _Compiled:
         self.past_suffixes = set(a.past_suffixes)
         self.whole_plan_words = set(rules.five_year_plans.whole_words)
         self.needing_within = set(rules.durations.units_needing_within)
-        self.negatives = [regex.compile(p) for p in rules.negatives.patterns]
+        # each negative pattern with the words it needs: most texts lack them, and a pass is spared
+        self.negatives = [(regex.compile(p), _needed_words(p)) for p in rules.negatives.patterns]
         # Every expression starts with a digit, a numeral or a word of the vocabulary: testing the
         # first character before trying a pattern makes the scan about ten times faster.
         # Each recogniser is guarded by the characters its own matches can start with (a subset of
@@ -331,25 +415,37 @@ class _Compiled:
             return "(?=[" + "".join(regex.escape(ch) for ch in sorted(chars)) + "])" if chars else "(?!)"
 
         self.recognisers = [(regex.compile(guard(handler) + pattern), handler) for pattern, handler in self._patterns()]
-        # A recogniser cannot match a text holding none of the words its pattern requires (every
-        # month point has 月, every range a connector …): one quick search spares the scan.
-        required = self._required_words()
-        self.required = [
-            regex.compile(_alt(required[handler.__name__]))
-            if handler.__name__ in required and "" not in required[handler.__name__]  # "" is found anywhere
-            else None
+        # A recogniser is skipped where it cannot give a hit: a text lacking every word of one of
+        # its required groups (every month point has 月, every range a connector and 月 …), or in
+        # which its quick pattern (a part every hit contains, see _prefilters) finds nothing.
+        prefilters = self._prefilters()
+        groups = [prefilters.get(handler.__name__, ([], None))[0] for _, handler in self.recognisers]
+        self.quick = [
+            regex.compile(quick) if (quick := prefilters.get(handler.__name__, ([], None))[1]) else None
             for _, handler in self.recognisers
+        ]
+        # (recogniser, group) keys each recogniser needs; a group holding "" is found anywhere
+        self.needs = [
+            frozenset((i, g) for g, group in enumerate(word_groups) if "" not in group)
+            for i, word_groups in enumerate(groups)
         ]
         # All those words in one overlapped pass: at each position it reports the longest word
         # there, and a shorter word there is a prefix of it, so each word found stands for the
-        # recognisers needing it or one of its prefixes.
-        words = {word for group in required.values() for word in group if word}
-        self.any_required = regex.compile(_alt(words))
-        self.needing: dict[str, frozenset[int]] = {
+        # groups holding it or one of its prefixes.
+        words = {word for word_groups in groups for group in word_groups for word in group if word}
+        # (the stdlib engine: a lookahead at each position reports the same words as an overlapped
+        # `regex` findall, with less overhead a call; the first-character guard skips the rest)
+        firsts = "".join(sorted({re.escape(word[0]) for word in words}))
+        longest_first = sorted(words, key=lambda w: (-len(w), w))
+        self.any_required = re.compile(
+            f"(?=[{firsts}])(?=({'|'.join(re.escape(w) for w in longest_first)}))" if words else "(?!)"
+        )
+        self.satisfies: dict[str, frozenset[tuple[int, int]]] = {
             word: frozenset(
-                i
-                for i, (_, handler) in enumerate(self.recognisers)
-                if any(word.startswith(w) for w in required.get(handler.__name__, ()) if w)
+                (i, g)
+                for i, word_groups in enumerate(groups)
+                for g, group in enumerate(word_groups)
+                if any(word.startswith(w) for w in group if w)
             )
             for word in words
         }
@@ -358,22 +454,41 @@ class _Compiled:
         )
         self.bare_year_scope = regex.compile(rf"\s*{_alt(y.bare_year_scope_followers)}")
 
-    def _required_words(self) -> dict[str, list[str]]:
-        """handler name → words one of which every match of its pattern contains (see _patterns)."""
+    def _prefilters(self) -> dict[str, tuple[list[list[str]], str | None]]:
+        """handler name → (groups of words, quick pattern): every match of its pattern that the
+        handler turns into a hit contains a word of each group and a match of the quick pattern
+        (see _patterns; what the handler rejects without a hit need not pass)."""
         r = self.rules
+        a, y = r.affixes, r.years
+        conn = rf"\s*(?:{_alt(a.range_connectors)})\s*"
+        year = rf"{_YEAR}\s*年"
+        needing = set(r.durations.units_needing_within)
         return {
-            "_month_point": ["月"],
-            "_year_end": ["年", *r.years.relative, *r.years.alone_end_words],
-            "_year_part": [*self.year_parts, r.year_parts.quarter_word],
-            "_bare_year": ["年"],
-            "_year_range": ["年"],
-            "_range": list(r.affixes.range_connectors),
-            "_numeric": [".", "/", "-", "／"],
-            "_five_year_plan": ["五"],
-            "_recurring": [*r.recurring.prefixes, *r.recurring.words],
-            "_duration": list(r.durations.units),
-            "_open": list(r.open_ended.words),
-            "_festival": list(self.festivals),
+            "_month_point": ([["月"]], None),
+            # a year and a closing word, a relative year (今年) or a word alone (年底)
+            "_year_end": (
+                [["年", *y.relative, *y.alone_end_words]],
+                rf"{year}\s*{_alt(y.end_words)}|{_alt(y.relative)}|{_alt(y.alone_end_words)}",
+            ),
+            "_year_part": ([[*self.year_parts, r.year_parts.quarter_word]], None),
+            "_bare_year": ([["年"]], None),  # (a quick `year` spares too few scans to pay)
+            "_year_range": ([["年"], a.range_connectors], rf"{_YEAR}\s*年?{conn}{year}"),
+            # the handler wants 月 after the first number or (with no day there) a second month
+            "_range": ([a.range_connectors, ["月"]], None),
+            "_numeric": (
+                [["19", "20"], [".", "/", "-", "／"]],
+                r"(?:19|20)\d{2}(?P<sep>[./\-／])(?:1[0-2]|0?[1-9])(?P=sep)(?:3[01]|[12]\d|0?[1-9])",
+            ),
+            "_five_year_plan": ([["十"], ["五"], [*r.five_year_plans.whole_words, *r.five_year_plans.end_words]], None),
+            "_recurring": ([[*r.recurring.prefixes, *r.recurring.words]], None),
+            # a count right before a unit, and before a unit that needs it a 内 word (3年内)
+            "_duration": (
+                [list(r.durations.units)],
+                rf"[\d半两一二三四五六七八九十百]\s*(?:{_alt(set(r.durations.units) - needing)}"
+                rf"|{_alt(needing)}{_alt(r.durations.within)})",
+            ),
+            "_open": ([list(r.open_ended.words)], None),
+            "_festival": ([list(self.festivals), list(a.before_suffixes)], None),
         }
 
     def _first_characters(self) -> set[str]:
@@ -513,8 +628,9 @@ class _Compiled:
         doc_year: int | None,
     ) -> _Hit | None:
         """A hit for ``match``, turned into an open range by 自…/…起, dropped by …以来."""
-        groups = match.groupdict()
-        suffix, prefix = groups.get("suf"), groups.get("pre")
+        names = match.re.groupindex  # not every pattern has both groups; groupdict builds every group
+        suffix = match.group("suf") if "suf" in names else None
+        prefix = match.group("pre") if "pre" in names else None
         if suffix in self.past_suffixes:
             return None
         if kind is DeadlineKind.DATE and (suffix in self.start_suffixes or prefix in self.start_prefixes):
@@ -687,14 +803,24 @@ class _Compiled:
     # -- scanning -------------------------------------------------------------------------------
 
     def masked(self, text: str) -> list[tuple[int, int]]:
-        return [m.span() for pattern in self.negatives for m in pattern.finditer(text) if m.end() > m.start()]
+        spans: list[tuple[int, int]] = []
+        for pattern, needs in self.negatives:
+            for group in needs:
+                for word in group:
+                    if word in text:
+                        break
+                else:
+                    break  # no word of this group: no match
+            else:
+                spans.extend(m.span() for m in pattern.finditer(text) if m.end() > m.start())
+        return spans
 
     def candidates(self, text: str, doc_year: int | None) -> Iterator[_Hit]:
-        present: set[int] = set()
-        for word in set(self.any_required.findall(text, overlapped=True)):
-            present |= self.needing[word]
-        for i, ((pattern, handler), required) in enumerate(zip(self.recognisers, self.required, strict=True)):
-            if required is not None and i not in present:
+        present: set[tuple[int, int]] = set()
+        for word in set(self.any_required.findall(text)):
+            present |= self.satisfies[word]
+        for (pattern, handler), needs, quick in zip(self.recognisers, self.needs, self.quick, strict=True):
+            if not needs <= present or (quick is not None and quick.search(text) is None):
                 continue
             for match in pattern.finditer(text, overlapped=True):
                 if match.end() == match.start():
@@ -723,10 +849,14 @@ def _scan(text: str, year: int | None, rules: DeadlineRules | None) -> list[_Hit
     hits = list(c.candidates(text, year))
     if not hits:
         return []  # no need for the negative patterns
-    masked = bytearray(len(text))  # 1 where a negative pattern matched
-    for start, end in c.masked(text):
-        masked[start:end] = b"\x01" * (end - start)
-    hits = [h for h in hits if masked.find(1, h.start, h.end) < 0]
+    spans = c.masked(text)
+    if spans:
+        masked = bytearray(len(text))  # 1 where a negative pattern matched
+        for start, end in spans:
+            masked[start:end] = b"\x01" * (end - start)
+        hits = [h for h in hits if masked.find(1, h.start, h.end) < 0]
+    if len(hits) < 2:
+        return hits  # nothing to choose between
     hits.sort(key=lambda h: (h.start - h.end, h.start))
     taken = bytearray(len(text))  # 1 where a chosen expression stands
     chosen: list[_Hit] = []
@@ -772,7 +902,7 @@ def parse_deadline(expr: str, *, year: int | None, rules: DeadlineRules | None =
     the first expression.  None when the string holds no time expression.
     """
     stripped = expr.strip()
-    bare = _BARE_YEAR_MONTH.fullmatch(stripped.translate(HALF_WIDTH))
+    bare = _BARE_YEAR_MONTH.fullmatch(half_width(stripped))
     if bare:  # a cell holding only 2023 or 2023.12: numbers that elsewhere could be anything
         offset = expr.index(stripped)
         year_written, month = int(bare.group(1)), int(bare.group(2) or 12)
