@@ -20,11 +20,13 @@ from typing import Any
 import regex
 
 from .clauses import Clause, FoundUnit, find_clauses
+from .deadlines import find_deadlines, parse_deadline, parse_period
 from .document import CleanText
 from .models import Comparator, Deadline, Phase, Role, Section, Target, Task, UnitRef
 from .outline import Heading, outline
 from .ruleset import RuleFile, RuleSet, compiled, default_rules
 from .table import Table, find_table
+from .targets import find_targets
 from .units import canonicalizer, clean_name, is_unit_list, split_units
 
 
@@ -87,34 +89,18 @@ def is_working_title(title: str, rules: TaskRules) -> bool:
 
 
 def _find_deadlines(text: str, year: int | None, rules: RuleSet) -> list[Deadline]:
-    try:
-        from .deadlines import find_deadlines
-    except ImportError:  # pragma: no cover - during development of the stage
-        return []
     return find_deadlines(text, year=year, rules=rules["deadlines"])
 
 
 def _parse_deadline(text: str, year: int | None, rules: RuleSet) -> Deadline | None:
-    try:
-        from .deadlines import parse_deadline
-    except ImportError:  # pragma: no cover
-        return None
     return parse_deadline(text, year=year, rules=rules["deadlines"])
 
 
 def _parse_period(text: str, year: int | None, rules: RuleSet) -> tuple[dt.date | None, dt.date | None] | None:
-    try:
-        from .deadlines import parse_period
-    except ImportError:  # pragma: no cover
-        return None
     return parse_period(text, year=year, rules=rules["deadlines"])
 
 
 def _find_targets(text: str, year: int | None, rules: RuleSet) -> list[Target]:
-    try:
-        from .targets import find_targets
-    except ImportError:  # pragma: no cover
-        return []
     return find_targets(text, year=year, rules=rules["targets"])
 
 
@@ -156,8 +142,9 @@ def build_tasks(
         drafts.sort(key=lambda d: d.start)
     names = [u.name for d in drafts for u in d.units]
     canonical = canonicalizer(names, ruleset["units"])
+    cells: dict[str, Deadline | None] = {}  # this document's 完成时限 cells read so far (they repeat)
     for n, draft in enumerate(drafts, start=1):
-        result.tasks.append(_finish(clean, draft, f"t{n}", canonical, year, ruleset))
+        result.tasks.append(_finish(clean, draft, f"t{n}", canonical, year, ruleset, cells))
     result.targets = _document_targets(clean, result.tasks, headings, c, year, ruleset)
     result.phases = _phases(clean, headings, c, year, ruleset)
     return result
@@ -499,12 +486,23 @@ def _shift(clean: CleanText, item: Any, base: int) -> Any:
     return item.model_copy(update={"span": clean.span(base + a, base + b)})
 
 
-def _finish(clean: CleanText, draft: _Draft, task_id: str, canonical: dict[str, str], year: int | None, rules: RuleSet) -> Task:
+def _finish(
+    clean: CleanText,
+    draft: _Draft,
+    task_id: str,
+    canonical: dict[str, str],
+    year: int | None,
+    rules: RuleSet,
+    cells: dict[str, Deadline | None],
+) -> Task:
+    """The task of ``draft``; ``cells`` holds the deadline cells of this document read so far."""
     text = _task_text(clean, draft.start, draft.end, draft.skip)
     deadlines: list[Deadline] = []
     if draft.cell_deadline is not None:
         cell_text, (a, b) = draft.cell_deadline
-        parsed = _parse_deadline(cell_text, year, rules)
+        if cell_text not in cells:
+            cells[cell_text] = _parse_deadline(cell_text, year, rules)
+        parsed = cells[cell_text]
         if parsed is not None:
             deadlines.append(parsed.model_copy(update={"span": clean.span(a, b)}))
     else:
