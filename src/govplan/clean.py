@@ -21,7 +21,6 @@ Nothing is ever reordered: the map is monotonic.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import regex
@@ -57,12 +56,13 @@ _OPENERS = "（(《“〈【「"
 _CLOSERS = "）)》”〉】」"
 _CONTINUES = "、，,；;"  # a line ending in these goes on
 _ENDS = "。！？!?：:…)）”》】」"
+_STOPS = _ENDS + _CLOSERS  # a line ending in these goes on only inside an open bracket
 
 
 class _Compiled:
     def __init__(self, rules: CleanRules, heading_start: Any) -> None:
-        self.junk = _any_of(rules.junk_lines)
-        self.footer = [regex.compile(p) for p in rules.footer_markers]
+        self.junk = _LineTest(rules.junk_lines)
+        self.footer = _LineTest(rules.footer_markers)
         self.inline = regex.compile("|".join(f"(?:{p})" for p in rules.inline_junk)) if rules.inline_junk else None
         self.label = regex.compile(rules.label_line)
         self.title_end = tuple(rules.title_endings)
@@ -70,18 +70,71 @@ class _Compiled:
         self.rules = rules
 
 
-def _any_of(patterns: list[str]) -> list[Any]:
-    """Patterns searched in single lines, as one alternation (one search a line instead of one
-    per pattern), unless a pattern refers to its groups by number or sets flags, which an
-    alternation would change."""
-    if not patterns:
-        return []
-    # searched in one line (no newline): ^.*X matches where X matches anywhere, and without the
-    # leading .* the engine does not try every split of the line (several times faster)
-    patterns = [p[3:] if p.startswith("^.*") and p[3:4] not in ("?", "+", "{") else p for p in patterns]
-    if any(_GROUP_SENSITIVE.search(p) for p in patterns):
-        return [regex.compile(p) for p in patterns]
-    return [regex.compile("|".join(f"(?:{p})" for p in patterns))]
+class _LineTest:
+    """Does any of ``patterns`` occur in a line (no newline)?  As one alternation (one search a
+    line instead of one per pattern), unless a pattern refers to its groups by number or sets
+    flags, which an alternation would change.  The patterns anchored at the start (^…, no | outside
+    parentheses) make an alternation tried at the start of the line only (match), the others one
+    searched: the engine then does not try every anchored branch at every position."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        # searched in one line: ^.*X matches where X matches anywhere, and without the leading .*
+        # the engine does not try every split of the line (several times faster)
+        patterns = [p[3:] if p.startswith("^.*") and p[3:4] not in ("?", "+", "{") else p for p in patterns]
+        self.each: list[Any] = []
+        self.at_start: Any = None
+        self.anywhere: Any = None
+        if any(_GROUP_SENSITIVE.search(p) for p in patterns):
+            self.each = [regex.compile(p) for p in patterns]
+            return
+        at_start = [p for p in patterns if _anchored(p)]
+        anywhere = [p for p in patterns if not _anchored(p)]
+        if at_start:
+            self.at_start = regex.compile("|".join(f"(?:{p})" for p in at_start))
+        if anywhere:
+            self.anywhere = regex.compile("|".join(f"(?:{p})" for p in anywhere))
+
+    def hit(self, line: str) -> bool:
+        if self.at_start is not None and self.at_start.match(line):
+            return True
+        if self.anywhere is not None and self.anywhere.search(line):
+            return True
+        return any(pattern.search(line) for pattern in self.each) if self.each else False
+
+
+def _anchored(pattern: str) -> bool:
+    """Can ``pattern`` match only at the start of a string (it opens with ^ and has no | outside
+    parentheses)?  Then match() finds what search() finds.  Unsure (a nested set, unbalanced
+    parentheses): no, and search() is used."""
+    if not pattern.startswith("^") or pattern[1:2] in ("?", "*", "+", "{"):
+        return False
+    depth = 0
+    i, n = 1, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a set, up to its ]: a ] right after [ or [^ is a member
+            i += 1
+            if pattern[i:i + 1] == "^":
+                i += 1
+            if pattern[i:i + 1] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                if pattern[i] == "[":
+                    return False
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif ch == "|" and depth == 0:
+            return False
+        i += 1
+    return depth == 0
 
 
 _GROUP_SENSITIVE = regex.compile(r"\\[1-9g]|\(\?P=|\(\?[a-zA-Z]+[:)]|\(\?\(|\(\?[0-9R&+-]")
@@ -104,7 +157,9 @@ _NARROW = {chr(k): chr(v) for k, v in _ONE_TO_ONE.items()}
 
 def _narrow(match: re.Match[str]) -> str:
     return _NARROW[match.group()]
-_BRACKET = regex.compile("[" + regex.escape(_OPENERS + _CLOSERS) + "]")
+# the brackets and line breaks of a text: its brackets line by line, in one scan (a plain class:
+# the standard library's engine, the faster one here)
+_BRACKET_OR_NEWLINE = re.compile("[\n" + re.escape(_OPENERS + _CLOSERS) + "]")
 
 
 def _drop_ranges(raw: str, inline: Any) -> list[tuple[int, int]]:
@@ -119,6 +174,8 @@ def _drop_ranges(raw: str, inline: Any) -> list[tuple[int, int]]:
             end = max(drops[start], start + 1)  # an empty match still drops its character
             ranges.append((start, end))
             skip_until = end
+    if not any(ch in raw for ch in _DROP):  # a few str scans instead of a regex one
+        return ranges
     taken = ranges
     ranges = []
     k = 0
@@ -134,111 +191,51 @@ def _drop_ranges(raw: str, inline: Any) -> list[tuple[int, int]]:
     return ranges
 
 
-def _char_pass(raw: str, inline: Any) -> tuple[str, list[int]]:
+# 0, 1, 2 … as one tuple for the process: a character map sliced from it shares its int objects,
+# where range() makes a new object for every int above 256 (most of the cost of building a map).
+# It grows to the longest text seen, up to _POSITIONS_MAX; longer texts use range().
+_POSITIONS: tuple[int, ...] = ()
+_POSITIONS_MAX = 1 << 18  # 262,144 (a tuple of ~9 MB at most)
+
+
+def positions(start: int, end: int) -> tuple[int, ...]:
+    """(start, start + 1, …, end - 1): for maps of offsets (a tuple or list.extend() of it costs
+    no new int object)."""
+    global _POSITIONS
+    if end > len(_POSITIONS):
+        if end > _POSITIONS_MAX:
+            return tuple(range(start, end))
+        _POSITIONS = tuple(range(min(_POSITIONS_MAX, max(end, 2 * len(_POSITIONS)))))
+    return _POSITIONS[start:end]
+
+
+def _joined(seq: tuple[int, ...], ranges: list[tuple[int, int]]) -> tuple[int, ...]:
+    """The items of ``seq`` in the [start, end) ``ranges``, as one tuple."""
+    if len(ranges) == 1:
+        a, b = ranges[0]
+        return seq[a:b]
+    out: list[int] = []
+    for a, b in ranges:
+        out.extend(seq[a:b])
+    return tuple(out)
+
+
+def _char_pass(raw: str, inline: Any) -> tuple[str, tuple[int, ...]]:
     """Characters normalised (full-width digits and letters to ASCII, wide spaces to " ") and junk
-    removed, with each kept character's raw index; a run of kept characters at a time
-    (str.translate), never a character at a time in Python."""
+    removed, with each kept character's raw index; a run of kept characters at a time, never a
+    character at a time in Python."""
     pieces: list[str] = []
-    origin: list[int] = []
+    kept: list[tuple[int, int]] = []
     pos = 0
     for start, end in [*_drop_ranges(raw, inline), (len(raw), len(raw))]:
         if start > pos:
             run = raw[pos:start]
             pieces.append(_WIDE.sub(_narrow, run))  # only the few wide characters, not every one
-            origin.extend(range(pos, start))
+            kept.append((pos, start))
         pos = max(pos, end)
-    return "".join(pieces), origin
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    text: str
-    origin: list[int]
-    newline: int | None  # raw position of the newline that ends the line (None for the last)
-
-
-def _split_lines(text: str, origin: list[int]) -> list[Line]:
-    lines: list[Line] = []
-    start = 0
-    i = text.find("\n")
-    while i >= 0:
-        lines.append(Line(text[start:i], origin[start:i], origin[i]))
-        start = i + 1
-        i = text.find("\n", start)
-    lines.append(Line(text[start:], origin[start:], None))
-    return lines
-
-
-def _strip(line: Line) -> tuple[str, list[int]]:
-    text, origin = line.text, line.origin
-    left = len(text) - len(text.lstrip())
-    right = len(text.rstrip())
-    return text[left:right], origin[left:right]
-
-
-def _unclosed(text: str) -> bool:
-    depth = 0
-    for ch in _BRACKET.findall(text):  # only the brackets, not every character
-        if ch in _OPENERS:
-            depth += 1
-        elif ch in _CLOSERS and depth > 0:
-            depth -= 1
-    return depth > 0
-
-
-# two Han characters with one or two spaces between them (a full-width space is one space by now)
-_SPACED_PAIR = regex.compile(r"(?<=\p{Han})( {1,2})(?=\p{Han})")
-_JOINED_PAIR = regex.compile(r"\p{Han}(?=\p{Han})")
-_SPACED_RUN = regex.compile(r"(?<![\p{Han} ])\p{Han}(?: \p{Han}(?![\p{Han}])){2,}")
-
-
-def _unspace(line: Line, rules: CleanRules) -> Line:
-    """``line`` without the spaces of letter spacing (一、工 作 目 标 → 一、工作目标; 市 财 政 局):
-    a space between two Han characters goes when most of the line's Han pairs are spaced, or
-    inside a run of ``letter_spaced_run`` single Han characters each one space apart.  Spaces
-    between words (市公安局 市交通运输局, 颜值圈 建设) stay: the later stages decide those."""
-    text = line.text
-    if " " not in text:
-        return line
-    spaced = [m.span(1) for m in _SPACED_PAIR.finditer(text)]
-    if not spaced:
-        return line
-    joined = len(_JOINED_PAIR.findall(text))
-    drop: list[tuple[int, int]]
-    if len(spaced) > rules.letter_spaced_share * (len(spaced) + joined):
-        drop = spaced
-    else:
-        drop = []
-        for run in _SPACED_RUN.finditer(text):
-            if (run.end() - run.start() + 1) // 2 >= rules.letter_spaced_run:
-                drop.extend((i, i + 1) for i in range(run.start() + 1, run.end(), 2))
-        if not drop:
-            return line
-    keep_text: list[str] = []
-    keep_origin: list[int] = []
-    pos = 0
-    for a, b in drop:
-        keep_text.append(text[pos:a])
-        keep_origin.extend(line.origin[pos:a])
-        pos = b
-    keep_text.append(text[pos:])
-    keep_origin.extend(line.origin[pos:])
-    return Line("".join(keep_text), keep_origin, line.newline)
-
-
-def _drop_junk(lines: list[Line], c: _Compiled) -> list[Line]:
-    total = sum(len(line.text) + 1 for line in lines)
-    seen = 0
-    kept: list[Line] = []
-    for line in lines:
-        text = line.text.strip()
-        if text and seen >= total * (1 - c.rules.footer_tail) and any(p.search(text) for p in c.footer):
-            break
-        seen += len(line.text) + 1
-        if text and any(p.search(text) for p in c.junk):
-            continue
-        kept.append(line)
-    return kept
+    if not kept:
+        return "", ()
+    return "".join(pieces), _joined(positions(0, len(raw)), kept)
 
 
 # a row of a pipe (Markdown) table: never joined to its neighbours
@@ -251,60 +248,174 @@ _DATE_LINE = regex.compile(
 )
 
 
-def _wrapped(prev: str, nxt: str, c: _Compiled) -> bool:
-    """Is the break between non-empty lines ``prev`` and ``nxt`` an extraction artefact?"""
-    if c.heading_start.match(nxt) or c.label.match(nxt) or "\t" in prev or "\t" in nxt or _PIPE_ROW.match(prev) or _PIPE_ROW.match(nxt):
-        return False  # headings, labelled lines and table rows (cells joined by tabs) stand alone
-    if _DATE_LINE.match(nxt):
-        return False  # a signature date under the issuer
-    if _unclosed(prev):
-        return True
-    last = prev[-1]
-    if last in _CONTINUES:
-        return True
-    if last in _ENDS or last in _CLOSERS or len(prev) < c.rules.wrap_min_chars:
-        return False
-    if prev.endswith(c.title_end) or c.label.match(prev):
-        return False
-    heading = c.heading_start.match(prev)
-    return not (heading and "。" not in prev)  # a heading line standing alone is not wrapped
+# two Han characters with one or two spaces between them (a full-width space is one space by now)
+_SPACED_PAIR = regex.compile(r"(?<=\p{Han})( {1,2})(?=\p{Han})")
+# a run of two Han characters or more holds one joined pair (Han, Han) fewer than its length
+_JOINED_RUN = regex.compile(r"\p{Han}{2,}")
+_SPACED_RUN = regex.compile(r"(?<![\p{Han} ])\p{Han}(?: \p{Han}(?![\p{Han}])){2,}")
 
 
-def _join_lines(lines: list[Line], c: _Compiled) -> tuple[str, list[int]]:
-    out_text: list[str] = []  # pieces of text (a line or part of one), not characters
-    out_origin: list[int] = []
-    pending: list[int] = []  # raw positions of the newlines since the last content line
-    prev: str | None = None
-    for line in lines:
-        text, origin = _strip(line)
-        if text:
-            if prev is not None and _wrapped(prev, text, c):
-                # trailing spaces of the wrapped line: all in its last piece, which holds its content
-                last = out_text[-1]
-                kept = len(last.rstrip(" \t"))
-                if kept < len(last):
-                    out_text[-1] = last[:kept]
-                    del out_origin[kept - len(last):]
-                prev = prev + text
+def _depth(depth: int, brackets: str) -> int:
+    """Brackets open after a text with ``brackets`` (in order) when ``depth`` were open before it
+    (a closer with none open is ignored)."""
+    for ch in brackets:
+        if ch in _OPENERS:
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+    return depth
+
+
+def _unspace(text: str, rules: CleanRules) -> list[tuple[int, int]]:
+    """The spaces of letter spacing in line ``text`` (一、工 作 目 标 → 一、工作目标; 市 财 政 局), as
+    [start, end) offsets to drop: a space between two Han characters goes when most of the line's
+    Han pairs are spaced, or inside a run of ``letter_spaced_run`` single Han characters each one
+    space apart.  Spaces between words (市公安局 市交通运输局, 颜值圈 建设) stay: the later stages
+    decide those.  A dropped space always stands between two Han characters, so never in the
+    line's leading or trailing white space."""
+    if " " not in text:
+        return []
+    spaced = [m.span(1) for m in _SPACED_PAIR.finditer(text)]
+    if not spaced:
+        return []
+    # the joined pairs (Han, Han), a run at a time; with a positive share, only until there are
+    # enough of them to tell that most pairs are not spaced (more would not change that)
+    share = rules.letter_spaced_share
+    joined = 0
+    for run in _JOINED_RUN.finditer(text):
+        joined += run.end() - run.start() - 1
+        if share > 0 and len(spaced) <= share * (len(spaced) + joined):
+            break
+    if len(spaced) > share * (len(spaced) + joined):
+        return spaced
+    if len(spaced) < max(2, rules.letter_spaced_run - 1):
+        return []  # a run of k single Han characters holds k - 1 spaced pairs, and k >= 3
+    drop: list[tuple[int, int]] = []
+    for run in _SPACED_RUN.finditer(text):
+        if (run.end() - run.start() + 1) // 2 >= rules.letter_spaced_run:
+            drop.extend((i, i + 1) for i in range(run.start() + 1, run.end(), 2))
+    return drop
+
+
+def _without(text: str, drop: list[tuple[int, int]]) -> str:
+    """``text`` without the [start, end) ranges of ``drop`` (in order, not overlapping)."""
+    pieces = []
+    pos = 0
+    for a, b in drop:
+        pieces.append(text[pos:a])
+        pos = b
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _wrapped(prev: str, prev_depth: int, nxt: str, c: _Compiled) -> bool:
+    """Is the break between non-empty lines ``prev`` (with ``prev_depth`` brackets left open) and
+    ``nxt`` an extraction artefact?
+
+    The break is wrapped when (a) the lines read as one (an open bracket, a comma at the end, a
+    long line not ending a sentence or a title) and (b) ``nxt`` does not stand alone (a heading, a
+    labelled line, a table row, a date).  (a) is tested first: it is decided by the last character
+    for most lines, without a regex."""
+    if prev_depth <= 0:
+        last = prev[-1]
+        if last not in _CONTINUES:
+            if last in _STOPS or len(prev) < c.rules.wrap_min_chars:
+                return False
+            if prev.endswith(c.title_end) or c.label.match(prev):
+                return False
+            if "。" not in prev and c.heading_start.match(prev):
+                return False  # a heading line standing alone is not wrapped
+    if "\t" in prev or "\t" in nxt:
+        return False  # table rows (cells joined by tabs) stand alone
+    if (("|" in prev or "｜" in prev) and _PIPE_ROW.match(prev)) or (("|" in nxt or "｜" in nxt) and _PIPE_ROW.match(nxt)):
+        return False  # so do pipe table rows (a row holds two pipes)
+    if c.heading_start.match(nxt) or c.label.match(nxt):
+        return False  # headings and labelled lines stand alone
+    return not ("日" in nxt and _DATE_LINE.match(nxt))  # a signature date under the issuer
+
+
+# Lines are handled as offsets into the text of the character pass, never as copies of their
+# characters' raw positions: the cleaned text is a selection of that text's characters (nothing is
+# added or reordered), so it is built once at the end from the ranges kept, and so is its map.
+
+
+def _kept_ranges(text: str, c: _Compiled) -> list[tuple[int, int]]:
+    """The [start, end) ranges of ``text`` the cleaned text keeps, in order, adjacent ones joined.
+
+    Web chrome goes: junk lines, and from a footer marker in the tail of the text on, every line.
+    Letter spacing goes.  A wrapped line is joined to the one before (the break, the blank lines
+    between and the white space around the break go); a line of its own keeps its indentation and
+    comes after the newlines since the last line with content.  Blank lines before the first
+    content line stay as they are, those after the last one go."""
+    out: list[tuple[int, int]] = []  # the ranges closed
+    # the range being extended (most of a text is kept in one piece); a range added goes on it
+    # when it starts where it ends, else closes it (if not empty) and opens a new one
+    keep_from = keep_to = 0
+    pending: list[int] = []  # the newlines since the last content line (offsets in ``text``)
+    prev: str | None = None  # the last content line (joined, stripped, letter spacing dropped)
+    depth = 0  # brackets left open in ``prev``
+    rules = c.rules
+    footer_from = (len(text) + 1) * (1 - rules.footer_tail)
+    junk, footer = c.junk, c.footer
+    brackets = "".join(_BRACKET_OR_NEWLINE.findall(text)).split("\n")  # of each line (strip drops none)
+    start = 0
+    for i, line in enumerate(text.split("\n")):
+        end = start + len(line)
+        stripped = line.strip()
+        if stripped:
+            # ``start`` is the length of the lines before this one, newlines included
+            if start >= footer_from and footer.hit(stripped):
+                break
+            if junk.hit(stripped):
+                start = end + 1
+                continue
+            drop = _unspace(line, rules) if " " in line else []
+            if drop:
+                stripped = _without(line, drop).strip()
+            # (_wrapped is False for a line ending a sentence outside brackets: not called)
+            if prev is not None and (depth > 0 or prev[-1] not in _STOPS) and _wrapped(prev, depth, stripped, c):
+                # the wrapped line's trailing spaces and tabs go: they end the range being
+                # extended, which ends with the last line's content (a character that is none)
+                while text[keep_to - 1] in " \t":
+                    keep_to -= 1
+                left = len(line) - len(line.lstrip())
+                right = len(line.rstrip())
+                prev = prev + stripped
             else:
-                if pending:
-                    out_text.append("\n" * len(pending))
-                    out_origin.extend(pending)
-                text, origin = line.text, line.origin  # a line of its own keeps its indentation
-                prev = text.strip()
-            out_text.append(text)
-            out_origin.extend(origin)
+                for newline in pending:
+                    if newline != keep_to:
+                        if keep_to > keep_from:
+                            out.append((keep_from, keep_to))
+                        keep_from = newline
+                    keep_to = newline + 1
+                left, right = 0, len(line)  # a line of its own keeps its indentation
+                prev = stripped
+                depth = 0
+            if brackets[i]:
+                depth = _depth(depth, brackets[i])
+            pos = start + left
+            for a, b in [*drop, (right, right)]:  # the pieces between the spaces dropped
+                if pos != keep_to:
+                    if keep_to > keep_from:
+                        out.append((keep_from, keep_to))
+                    keep_from = pos
+                keep_to = start + a
+                pos = start + b
             pending = []
         elif prev is None:
-            out_text.append(line.text)  # leading blank lines stay as they are
-            out_origin.extend(line.origin)
-            if line.newline is not None:
-                out_text.append("\n")
-                out_origin.append(line.newline)
+            if start != keep_to:  # (after a junk line)
+                if keep_to > keep_from:
+                    out.append((keep_from, keep_to))
+                keep_from = start
+            keep_to = min(end + 1, len(text))  # leading blank lines stay, newline and all
+            start = end + 1
             continue
-        if line.newline is not None:
-            pending.append(line.newline)
-    return "".join(out_text), out_origin
+        if end < len(text):
+            pending.append(end)
+        start = end + 1
+    if keep_to > keep_from:
+        out.append((keep_from, keep_to))
+    return out
 
 
 def clean_text(raw: str, rules: RuleSet | None = None) -> CleanText:
@@ -313,9 +424,10 @@ def clean_text(raw: str, rules: RuleSet | None = None) -> CleanText:
     ruleset = rules or default_rules()
     c = _compiled(ruleset["clean"], heading_start_pattern(ruleset["outline"]))
     text, origin = _char_pass(raw, c.inline)
-    lines = [_unspace(line, c.rules) for line in _drop_junk(_split_lines(text, origin), c)]
-    text, origin = _join_lines(lines, c)
-    return CleanText.build(text, tuple(origin), raw)
+    kept = _kept_ranges(text, c)
+    if kept == [(0, len(text))]:
+        return CleanText.build(text, origin, raw)
+    return CleanText.build("".join([text[a:b] for a, b in kept]), _joined(origin, kept) if kept else (), raw)
 
 
 def clean(document: Document, rules: RuleSet | None = None) -> CleanText:

@@ -149,7 +149,7 @@ class Front:
     body_end: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     start: int
     end: int
@@ -157,13 +157,15 @@ class _Line:
 
 
 def _lines(clean: CleanText) -> list[_Line]:
+    """The lines with text, stripped, where each starts and ends in the cleaned text."""
     out = []
-    for start, end in clean.lines():
-        text = clean.text[start:end]
+    start = 0
+    for text in clean.text.split("\n"):
         stripped = text.strip()
         if stripped:
             lead = len(text) - len(text.lstrip())
             out.append(_Line(start + lead, start + lead + len(stripped), stripped))
+        start += len(text) + 1
     return out
 
 
@@ -172,8 +174,8 @@ def _web_fields(lines: list[_Line], c: _Compiled) -> tuple[dict[str, str], int]:
     values: dict[str, str] = {}
     last = -1
     for i, line in enumerate(lines[:40]):
-        if not c.field_label.match(line.text):
-            continue  # the first label must open the line
+        if (":" not in line.text and "：" not in line.text) or not c.field_label.match(line.text):
+            continue  # the first label must open the line (a label ends in a colon)
         labels = list(c.field_label.finditer(line.text))
         if not labels or labels[0].start() != 0:
             continue
@@ -188,8 +190,11 @@ def _web_fields(lines: list[_Line], c: _Compiled) -> tuple[dict[str, str], int]:
     return values, last + 1
 
 
+_CLAUSE_PUNCT = regex.compile(r"[，。：:；]")
+
+
 def _is_org(text: str, c: _Compiled) -> bool:
-    return bool(c.org.search(text)) and len(text) <= 30 and "关于" not in text and not regex.search(r"[，。：:；]", text)
+    return bool(c.org.search(text)) and len(text) <= 30 and "关于" not in text and not _CLAUSE_PUNCT.search(text)
 
 
 def _first_heading_index(lines: list[_Line]) -> int:
@@ -322,6 +327,8 @@ def _contact(head: list[_Line], c: _Compiled) -> Contact | None:
     name = email = None
     phones: list[str] = []
     for line in head:
+        if ":" not in line.text and "：" not in line.text:
+            continue  # every contact label ends in a colon
         for kind, pattern in c.contact.items():
             m = pattern.match(line.text)
             if not m:

@@ -70,12 +70,26 @@ class _Compiled:
     def __init__(self, rules: OutlineRules) -> None:
         self.styles = [(s, regex.compile(s.pattern)) for s in rules.styles]
         self.any_start = regex.compile("|".join(f"(?:{s.pattern})" for s in rules.styles))
-        # one match to turn down most lines at once; not where the alternation could change a
-        # pattern (numbered groups, inline flags), which then are all tried as before
-        self.prefilter = None if any(_GROUP_SENSITIVE.search(s.pattern) for s in rules.styles) else self.any_start
+        # one match to turn down most lines at once, which also tells the first style that
+        # matches: an alternation tries its branches in order at the start of the line, as the
+        # loop over the styles does, and each branch is wrapped in a group of its own.  Not where
+        # the alternation could change a pattern (numbered groups, inline flags): then every
+        # style is tried in turn, as before
+        names = [f"_style_{i}_" for i in range(len(rules.styles))]
+        self.prefilter = None if any(_GROUP_SENSITIVE.search(s.pattern) for s in rules.styles) else regex.compile(
+            "|".join(f"(?P<{name}>{s.pattern})" for name, s in zip(names, rules.styles, strict=True))
+        )
+        # the group number of each style's branch
+        self.branches = [self.prefilter.groupindex[name] for name in names] if self.prefilter is not None else []
         self.not_after = regex.compile(rules.not_after_number)
-        self.han = regex.compile(r"\p{Han}")
+        # a title with at least title_min_han Han characters (one search, not a list of them all)
+        n = rules.title_min_han
+        self.enough_han = regex.compile(r"\p{Han}(?:[^\p{Han}]*\p{Han}){" + str(n - 1) + "}") if n > 0 else None
         self.rules = rules
+
+    def too_little_han(self, title: str) -> bool:
+        """Has ``title`` fewer than title_min_han Han characters?"""
+        return self.enough_han is not None and self.enough_han.search(title) is None
 
 
 def _compiled(rules: OutlineRules) -> _Compiled:
@@ -129,28 +143,45 @@ _ENCLOSED_MARKER = regex.compile(r"[）)①-⑳]\s*$")
 def match_heading(line: str, rules: OutlineRules) -> HeadingMatch | None:
     """The heading at the start of ``line``, or None."""
     c = _compiled(rules)
-    if c.prefilter is not None and not c.prefilter.match(line):
-        return None
-    for style, pattern in c.styles:
+    if c.prefilter is None:
+        return _match_heading(line, c, 0)
+    first = c.prefilter.match(line)
+    return None if first is None else _match_heading(line, c, _first_style(first, c))
+
+
+def _first_style(first: Any, c: _Compiled) -> int:
+    """The index of the style whose branch of the prefilter made match ``first``."""
+    spans = first.regs  # one call for the spans of all groups
+    for i, group in enumerate(c.branches):
+        if spans[group][0] >= 0:
+            return i
+    return 0  # not reached: some branch matched
+
+
+def _match_heading(line: str, c: _Compiled, first_style: int) -> HeadingMatch | None:
+    """The heading at the start of ``line``, trying the styles from ``first_style`` on (none
+    before it can match)."""
+    rules = c.rules
+    styles = c.styles
+    for index in range(first_style, len(styles)):
+        style, pattern = styles[index]
         m = pattern.match(line)
         if not m:
             continue
-        rest = line[m.end():]
+        marker_end = m.end()
+        rest = line[marker_end:]
         if c.not_after.match(rest) and not _ENCLOSED_MARKER.search(m.group()):
             return None  # 一、二级医院, 3.5万: a number in the text (an enclosed ①, （一） can't be one)
         title_len = cut_title(rest, rules)
         title = rest[:title_len].strip()
-        if len(c.han.findall(title)) < rules.title_min_han:
+        if c.too_little_han(title):
             return None
         num = m.group("num")
-        return HeadingMatch(
-            style=style.name,
-            num=num,
-            number=style.number.format(**{**{k: v or "" for k, v in m.groupdict().items()}, "num": num}),
-            marker_end=m.end(),
-            title=title,
-            title_end=m.end() + title_len,
-        )
+        if style.number == "{num}":  # the usual format: the numeral itself
+            number = num
+        else:
+            number = style.number.format(**{**{k: v or "" for k, v in m.groupdict().items()}, "num": num})
+        return HeadingMatch(style.name, num, number, marker_end, title, marker_end + title_len)
     return None
 
 
@@ -172,26 +203,44 @@ def outline(
     ``skip`` is a region read otherwise (a task table): no heading is looked for there, and a
     heading's own text stops where it starts."""
     outline_rules: OutlineRules = (rules or default_rules())["outline"]
+    c = _compiled(outline_rules)
+    prefilter = c.prefilter
     text = clean.text
     stop = len(text) if end is None else end
     found: list[tuple[int, HeadingMatch, int]] = []  # (line start, match, level)
     stack: list[_Open] = []
-    for line_start, line_end in clean.lines():
-        if line_start < start or line_start >= stop:
-            continue
-        if skip is not None and skip[0] <= line_start < skip[1]:
-            continue
-        line = text[line_start:line_end]
-        stripped = line.lstrip()
-        match = match_heading(stripped, outline_rules)
-        if match is None and hints and line_start in hints:
-            match = _hinted(stripped, hints[line_start], outline_rules)
-        if match is None:
-            continue
-        level = _place(stack, match, len(found))
-        if level is None:
-            continue
-        found.append((line_start + len(line) - len(stripped), match, level))
+    # the lines starting in [start, stop): the first one at or after ``start``
+    if start <= 0:
+        line_start = 0
+    elif start > len(text):
+        line_start = start  # past the end: no line
+    elif text[start - 1] == "\n":
+        line_start = start
+    else:
+        newline = text.find("\n", start)
+        line_start = len(text) + 1 if newline < 0 else newline + 1  # (none: no line)
+    if line_start < stop and line_start <= len(text):
+        # the lines from there to the one holding ``stop``, split at once
+        newline = text.find("\n", stop)
+        for line in text[line_start:len(text) if newline < 0 else newline].split("\n"):
+            if line_start >= stop:
+                break
+            if skip is None or not skip[0] <= line_start < skip[1]:
+                stripped = line.lstrip()
+                match = None
+                if prefilter is None:
+                    match = _match_heading(stripped, c, 0)
+                else:
+                    first = prefilter.match(stripped)
+                    if first is not None:
+                        match = _match_heading(stripped, c, _first_style(first, c))
+                if match is None and hints and line_start in hints:
+                    match = _hinted(stripped, hints[line_start], outline_rules)
+                if match is not None:
+                    level = _place(stack, match, len(found))
+                    if level is not None:
+                        found.append((line_start + len(line) - len(stripped), match, level))
+            line_start += len(line) + 1
     return _build(clean, found, stop, skip)
 
 
@@ -199,7 +248,7 @@ def _hinted(line: str, level: int, rules: OutlineRules) -> HeadingMatch | None:
     """A heading the source marks by its style, not by a number."""
     title_len = cut_title(line, rules)
     title = line[:title_len].strip()
-    if not title or len(_compiled(rules).han.findall(title)) < rules.title_min_han:
+    if not title or _compiled(rules).too_little_han(title):
         return None
     return HeadingMatch(style=f"styled{level}", num="", number="", marker_end=0, title=title, title_end=title_len)
 

@@ -30,6 +30,7 @@ from functools import lru_cache
 import regex
 
 from .clauses import FoundUnit
+from .clean import positions
 from .document import CleanText
 from .models import Role
 from .outline import OutlineRules, cut_title
@@ -367,7 +368,7 @@ def _flatten(clean: CleanText, start: int, stop: int | None = None) -> tuple[str
                 keep.append((kept_to, end))
             for a, b in keep:
                 pieces.append(text[a:b])
-                where.extend(range(a, b))
+                where.extend(positions(a, b))
         if newline < 0:
             break
         pos = newline + 1
@@ -412,9 +413,17 @@ def _flattened(clean: CleanText, start: int, rules: RuleSet, stop: int | None = 
 
     events: list[tuple[str, int, int, str]] = []  # (kind, start, marker end, number) in flat
     pos, next_row, next_group = 0, 1, 1
+    # where row ``next_row`` and group ``next_group`` start from ``pos`` on: a search is repeated
+    # only when its number changed or the place it found was passed (what stands at a place does
+    # not depend on where the search began; none from an earlier place means none from a later one)
+    row: tuple[int, int] | None = None
+    group: tuple[int, int] | None = None
+    row_of = group_of = 0
     while True:
-        row = _find_row(flat, pos, next_row)
-        group = _find_group(flat, pos, next_group)
+        if row_of != next_row or (row is not None and row[0] < pos):
+            row, row_of = _find_row(flat, pos, next_row), next_row
+        if group_of != next_group or (group is not None and group[0] < pos):
+            group, group_of = _find_group(flat, pos, next_group), next_group
         if row is None and group is None:
             break
         if group is not None and (row is None or group[0] < row[0]):
@@ -493,12 +502,14 @@ def _cells(row: Row, text: str, offset: int, at: Callable[[int], int], c: _Compi
     """Find the unit and completion-time cells glued into a row's text (``offset``: where ``text``
     starts in the flat text; ``at``: flat index -> cleaned index)."""
     for m in c.deadline_cell.finditer(text):
-        if not m.group(0):
-            continue
-        follow = text[m.end():]
-        at_break = bool(follow) and at(offset + m.end()) != at(offset + m.end() - 1) + 1  # a line ends here
-        if follow and not (at_break or follow[0].isspace() or _MEASURE_NUMBER.match(follow)):
-            continue
+        m_end = m.end()
+        if m_end == m.start():
+            continue  # an empty match
+        # what follows the deadline (by index: _MEASURE_NUMBER has no anchor nor lookbehind)
+        if m_end < len(text):
+            at_break = at(offset + m_end) != at(offset + m_end - 1) + 1  # a line ends here
+            if not (at_break or text[m_end].isspace() or _MEASURE_NUMBER.match(text, m_end)):
+                continue
         before = text[: m.start()]
         bare = before.rstrip()
         units_at: int | None = None
@@ -526,14 +537,15 @@ def _unit_cell(bare: str, unit_rules: UnitRules) -> int | None:
     first item a unit and the others short names (a name the vocabulary lacks, 中国人民银行某县支行,
     stays in the cell); else the unit list at the end, segment by segment (unit_list_suffix)."""
     sentence = max(bare.rfind(ch) for ch in _SENTENCE_END) + 1
-    cell = bare[sentence:]
-    lead = len(cell) - len(cell.lstrip())
-    items = split_units(cell, unit_rules)
-    if sentence and items and looks_like_unit(cell[items[0][0]:items[0][1]], unit_rules) and all(
-        looks_like_unit(cell[a:b], unit_rules) or (_LOOSE_UNIT.match(cell[a:b]) and not _MEASURE_WORD.search(cell[a:b]))
-        for a, b in items[1:]
-    ):
-        return sentence + lead
+    if sentence:  # (no sentence before it: the list at the end, segment by segment)
+        cell = bare[sentence:]
+        lead = len(cell) - len(cell.lstrip())
+        items = split_units(cell, unit_rules)
+        if items and looks_like_unit(cell[items[0][0]:items[0][1]], unit_rules) and all(
+            looks_like_unit(cell[a:b], unit_rules) or (_LOOSE_UNIT.match(cell[a:b]) and not _MEASURE_WORD.search(cell[a:b]))
+            for a, b in items[1:]
+        ):
+            return sentence + lead
     return unit_list_suffix(bare, unit_rules)
 
 
