@@ -45,3 +45,19 @@ def test_agrees_with_cn2an_on_its_own_writing(n: int) -> None:
     except (ValueError, KeyError):
         return  # cn2an cannot read back some of its own outputs (五亿二千零九十一)
     assert chinese_int(text) == expected
+
+
+def test_a_run_of_numerals_cn2an_cannot_read_is_a_value_error() -> None:
+    import pytest
+
+    from govplan.numerals import to_number
+
+    with pytest.raises(ValueError):
+        to_number("十十〇")
+
+
+def test_targets_survive_a_numeral_run_that_is_no_number() -> None:
+    from govplan.targets import find_targets
+
+    found = find_targets("新建十十〇万个，完成改造15个小区。", year=2023)
+    assert [(t.value, t.unit) for t in found] == [(15, "个")]

@@ -82,4 +82,9 @@ def to_number(text: str) -> Decimal:
         return Decimal(value)
     import cn2an  # lazy: ~90 ms to import
 
-    return Decimal(str(cn2an.cn2an(text, "smart")))
+    try:
+        return Decimal(str(cn2an.cn2an(text, "smart")))
+    except ValueError:
+        raise
+    except Exception as err:  # cn2an raises KeyError and others on runs such as 十十〇
+        raise ValueError(f"not a number: {text!r} ({type(err).__name__})") from None

@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+import re
+import warnings
+from array import array
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 from pydantic import field_validator
@@ -165,6 +167,9 @@ _BREAK_OR_LIST = regex.compile(r"[，,；;。！？!?：:\n\t、]")
 _SENTENCE_BREAKS = "；;。！？!?\n\t"
 _LIST_BREAK = regex.compile(r"[、，,]")
 _CLAUSE_BREAK = regex.compile("[" + regex.escape(_CLAUSE_BREAKS) + "]")
+_CLAUSE_BREAK_BACK = regex.compile("(?r)[" + regex.escape(_CLAUSE_BREAKS) + "]")  # searches backwards
+_SENTENCE_BREAK = regex.compile("[" + regex.escape(_SENTENCE_BREAKS) + "]")
+_SENTENCE_BREAK_BACK = regex.compile("(?r)[" + regex.escape(_SENTENCE_BREAKS) + "]")
 _LIST_MARKER = regex.compile(
     r"^(?:\s|\d{1,2}[.．、](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,2}是|[①-⑳])+"
 )
@@ -181,6 +186,127 @@ def _expand(pattern: str, measures: list[str]) -> str:
     return pattern.replace("{num}", _NUM).replace("{measure}", _alt(measures))
 
 
+def _required(pattern: str) -> list[frozenset[str]] | None:
+    """Sets of strings such that every match of ``pattern`` holds a string of each set (each
+    set from one part the pattern cannot do without: 的基础上, one of 全区|全市…), or None when
+    that cannot be told.  The pattern is read with the standard library's parser, which reads
+    the syntax the rules use (literals, classes, alternations, repeats, lookarounds) as
+    ``regex`` does; anything it might read differently (``regex``'s fuzzy {e<=1}, [[:alpha:]]
+    classes, flags such as (?i)) or does not know gives None: the pattern is always run."""
+    if "[:" in pattern:
+        return None  # a POSIX class ([[:alpha:]]) for ``regex``, a nested set for ``re``
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:  # deprecated aliases of re's own parser: if they go, every pattern is just run
+            import sre_constants as sc
+            import sre_parse
+        except ImportError:  # pragma: no cover
+            return None
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        try:
+            parsed = sre_parse.parse(pattern)
+        except (re.error, RecursionError, OverflowError):
+            return None
+    if warned or parsed.state.flags & ~sc.SRE_FLAG_UNICODE:
+        return None
+
+    class Unsure(Exception):
+        pass
+
+    def chars(items: Any) -> frozenset[str] | None:  # the characters of a class [...]
+        out: set[str] = set()
+        for op, av in items:
+            if op is sc.LITERAL:
+                out.add(chr(av))
+            elif op is sc.RANGE and av[1] - av[0] < 64:
+                out.update(chr(i) for i in range(av[0], av[1] + 1))
+            else:
+                return None  # negated, a category, a wide range
+        return frozenset(out)
+
+    def parts(items: Any) -> list[frozenset[str]]:  # what each part of a sequence needs
+        options: list[frozenset[str]] = []
+        run: list[str] = []
+        for op, av in [*items, (None, None)]:
+            if op is sc.LITERAL:
+                if chr(av) in "{}":
+                    raise Unsure  # ``regex`` reads {…} after an item as fuzzy matching
+                run.append(chr(av))
+                continue
+            if run:  # consecutive literals: one string
+                options.append(frozenset(["".join(run)]))
+                run = []
+            need: frozenset[str] | None = None
+            if op is sc.IN:
+                need = chars(av)
+            elif op is sc.BRANCH:
+                branches = [best(parts(branch)) for branch in av[1]]
+                if all(b is not None for b in branches):
+                    need = frozenset().union(*[b for b in branches if b is not None])
+            elif op is sc.SUBPATTERN:
+                if av[1] or av[2]:
+                    raise Unsure  # (?i:…) and the like
+                need = best(parts(av[3]))
+            elif op in (sc.MAX_REPEAT, sc.MIN_REPEAT, sc.POSSESSIVE_REPEAT):
+                need = best(parts(av[2])) if av[0] >= 1 else None
+            elif op is sc.ATOMIC_GROUP:
+                need = best(parts(av))
+            if need:  # anything else (lookarounds, categories, optional parts) needs nothing
+                options.append(need)
+        return options
+
+    def best(options: list[frozenset[str]]) -> frozenset[str] | None:  # long strings, few of them
+        return max(options, key=lambda o: (min(map(len, o)), -len(o))) if options else None
+
+    try:
+        found = parts(parsed)
+    except Unsure:
+        return None
+    return found or None
+
+
+def _word_test(words: frozenset[str]) -> Callable[[str], bool] | None:
+    """A cheap test whether a text holds one of ``words`` (None: none cheaper than the pattern):
+    ``in`` for up to four words; a standard-library regex of plain literals (which scans faster
+    than ``regex``) for up to sixteen words of two characters or more; else none."""
+    ordered = tuple(sorted(words, key=lambda w: (-len(w), w)))
+    if len(ordered) == 1:
+        word = ordered[0]
+        return lambda text: word in text
+    if len(ordered) <= 4:
+        return lambda text: any(w in text for w in ordered)
+    if len(ordered) <= 16 and min(map(len, ordered)) >= 2:
+        search = re.compile("|".join(re.escape(w) for w in ordered)).search
+        return lambda text: search(text) is not None
+    return None
+
+
+def _screened(pattern: Any, source: str) -> Callable[[str], Iterable[Any]]:
+    """``pattern.finditer``, but nothing without running it where a text lacks a word every
+    match of the pattern holds (``_required`` of its ``source``): most rule patterns need a
+    word such as 每, 的基础上, 岁 or ×, which most texts do not have."""
+    # digits are in about every text that has a count: no test worth its cost
+    parts = sorted(
+        (p for p in _required(source) or () if not all(w.isascii() and w.isdigit() for w in p)),
+        key=lambda p: (len(p), -min(map(len, p))),
+    )
+    for part in parts:  # the part with the cheapest test
+        test = _word_test(part)
+        if test is not None:
+            return lambda text: pattern.finditer(text) if test(text) else ()
+    return pattern.finditer
+
+
+@lru_cache(maxsize=1)
+def _stdlib_covers_regex() -> bool:
+    """Does the standard library's ``re`` match every character of the Basic Multilingual Plane
+    that ``regex`` matches with \\d or \\s?  (Their Unicode tables may differ in version; the
+    other planes are let through as a digit or a space by the patterns that rely on this.)"""
+    bmp = array("I", range(0x10000)).tobytes().decode("utf-32-le", "surrogatepass")
+    return all(not re.sub(cls, "", "".join(regex.findall(cls, bmp))) for cls in (r"\d", r"\s"))
+
+
 class _Compiled:
     def __init__(self, rules: TargetRules) -> None:
         self.rules = rules
@@ -190,6 +316,7 @@ class _Compiled:
         self.money = set(u.money)
         self.ratio_units = self.percent | self.points
         self.multipliers = {word: Decimal(value) for word, value in n.multipliers.items()}
+        self.int_multipliers = {word: int(value) for word, value in n.multipliers.items()}
         self.approx = dict(n.approx)
         self.fractions = dict(n.fractions)
         self.not_followed_by = {unit: tuple(chars) for unit, chars in u.not_followed_by.items()}
@@ -216,6 +343,15 @@ class _Compiled:
         self.breakdown = regex.compile(_alt(rules.licensing.breakdown))
         self.constructions = [regex.compile(_expand(p, u.measures)) for p in rules.licensing.constructions]
         self.not_targets = [regex.compile(_expand(p, u.measures)) for p in rules.not_targets.patterns]
+        # most patterns need a word such as 每, 基础上, 岁 or ×, absent from most texts
+        self.construction_scans = [
+            _screened(p, _expand(src, u.measures))
+            for p, src in zip(self.constructions, rules.licensing.constructions, strict=True)
+        ]
+        self.not_target_scans = [
+            _screened(p, _expand(src, u.measures))
+            for p, src in zip(self.not_targets, rules.not_targets.patterns, strict=True)
+        ]
         ind = rules.indicator
         self.leading_fillers = regex.compile(rf"^(?:{_alt(ind.leading_fillers)}|[\s，,、：:（(])+")
         self.trailing_fillers = regex.compile(rf"(?:{_alt(ind.trailing_fillers)}|[\s，,、：:（(])+$")
@@ -229,17 +365,45 @@ class _Compiled:
             rf"(?P<ind>{_alt(u.dimensionless)})\s*(?:[（(][^（()）]{{1,12}}[）)])?\s*"
             rf"(?P<w>{_alt(w for w in c.before if w not in c.verb_like)})\s*$"
         )
+        # cheap tests that a text may hold a quantity (see ``_mentions``): a superset of what
+        # ``number`` and ``bound_before`` need, run by the standard library's ``re`` where it reads
+        # \d and \s at least as widely as ``regex`` (it scans simple patterns faster)
+        std = _stdlib_covers_regex()
+        compile_: Callable[[str], Any] = re.compile if std else regex.compile
+        digit = r"\d\U00010000-\U0010ffff" if std else r"\d"  # inside a class
+        space = r"[\s\U00010000-\U0010ffff]*" if std else r"\s*"
+        numeral = f"[{digit}一二两三四五六七八九十百千零〇]"  # the last character of an arabic or word number
+        before_dimensionless = (
+            rf"(?:{_alt(u.dimensionless)}){space}(?:[（(][^（()）]{{1,12}}[）)])?{space}"
+            rf"(?:{_alt(w for w in c.before if w not in c.verb_like)}){space}[{digit}]"
+        )
+        self.maybe_count = compile_(
+            rf"{numeral}{space}(?:{_alt(n.multipliers)})?{space}(?:{_alt(n.approx)})?{space}"
+            rf"(?:{_alt(units)}|{_alt(n.multipliers)})"
+        ).search
+        self.quantity_words = tuple(sorted({*n.fractions, *n.percent_words}))
+        self.maybe_dimensionless = compile_(before_dimensionless).search
         self.bound_after = regex.compile(rf"\s*(?:{_alt(c.after)})?\s*(?:[{regex.escape(_CLAUSE_BREAKS)}]|$)")
 
     def masked(self, text: str) -> list[tuple[int, int]]:
-        return [m.span() for p in self.not_targets for m in p.finditer(text) if m.end() > m.start()]
+        return [m.span() for scan in self.not_target_scans for m in scan(text) if m.end() > m.start()]
 
     def licensed_by_construction(self, text: str) -> list[tuple[int, int]]:
-        return [m.span() for p in self.constructions for m in p.finditer(text)]
+        return [m.span() for scan in self.construction_scans for m in scan(text)]
 
 
 def _compiled(rules: TargetRules) -> _Compiled:
-    return compiled(rules, _Compiled)
+    last = _LAST_COMPILED[0]
+    if last is not None and last[0] is rules:
+        return last[1]
+    built = compiled(rules, _Compiled)
+    _LAST_COMPILED[0] = (rules, built)
+    return built
+
+
+# the rules last compiled, by identity (they are kept alive here): find_targets runs on every
+# task text, and ``compiled`` builds a key and looks it up each time
+_LAST_COMPILED: list[tuple[TargetRules, _Compiled] | None] = [None]
 
 
 def target_rules() -> TargetRules:
@@ -250,8 +414,7 @@ def target_rules() -> TargetRules:
 # --- reading one number ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Mention:
+class _Mention(NamedTuple):  # a tuple: made for every quantity, faster than a frozen dataclass
     """A number with its unit as written: 20万人次, 10000余个, 75%, 半数."""
 
     start: int
@@ -275,9 +438,44 @@ def _word_value(word: str) -> Decimal:
     return to_number(word)
 
 
+def _mentions(text: str, c: _Compiled) -> list[_Mention]:
+    """The quantities of ``text``: every match of ``c.number`` that ``_read_mention`` reads.
+
+    Most matches are bare numbers (一 of 统一, 2023 of 2023年), and most texts hold no quantity at
+    all; both are passed over cheaply with the same result:
+    * a quantity needs a fraction or percent word, a unit or 万/亿 after a numeral, or (a value
+      without unit) a dimensionless indicator and its bound word right before a digit;
+      ``c.maybe_count``, ``c.quantity_words`` and ``c.maybe_dimensionless`` look for these (or
+      more), so a text where none hits has no quantity;
+    * a bare word numeral (last group ``word``: no frac, pw, mult, approx or unit) is never one
+      (``_dimensionless`` reads digits only), and a bare arabic number only where
+      ``c.maybe_dimensionless`` finds an indicator and bound word before a digit somewhere."""
+    if not (
+        c.maybe_count(text) is not None
+        or any(word in text for word in c.quantity_words)
+        or c.maybe_dimensionless(text) is not None
+    ):
+        return []
+    dimensionless: bool | None = None  # searched for at the first bare arabic number
+    found: list[_Mention] = []
+    for match in c.number.finditer(text):
+        last = match.lastgroup
+        if last == "word":
+            continue
+        if last == "arabic":
+            if dimensionless is None:
+                dimensionless = c.maybe_dimensionless(text) is not None
+            if not dimensionless:
+                continue
+        mention = _read_mention(match, text, c)
+        if mention is not None:
+            found.append(mention)
+    return found
+
+
 def _read_mention(match: Any, text: str, c: _Compiled) -> _Mention | None:
     """The number ``match`` found, or None when it is no quantity (no unit, an ordinal…)."""
-    frac, pw, unit, mult = match.group("frac", "pw", "unit", "mult")
+    frac, pw, arabic, word, mult, approx, unit = match.group("frac", "pw", "arabic", "word", "mult", "approx", "unit")
     if not (frac or pw or unit or mult):
         return _dimensionless(match, text, c)  # a bare number (一是, 统一): mostly no quantity
     start, end = match.span()
@@ -289,28 +487,33 @@ def _read_mention(match: Any, text: str, c: _Compiled) -> _Mention | None:
         except (ValueError, InvalidOperation):
             return None  # 百分之十四五: numerals that are no number
         return _Mention(start, end, _plain(percent), "%", None, False)
-    word = match.group("word")
     before = text[start - 1] if start else ""
     if before == "第" or (word and before in c.blockers):
         return None
+    written_unit = unit
     if unit and text.startswith(c.not_followed_by.get(unit, ()), match.end("unit")):
         return None
     if unit is None and mult:
         unit = _implicit_unit(text, end, c)
     if unit is None:
         return None
-    try:
-        value = _word_or_digits(match.group("arabic") or word)
-    except (ValueError, InvalidOperation):
-        return None  # a run of numerals that is no number (十四五, 一二三)
-    if match.group("mult"):
-        value *= c.multipliers[match.group("mult")]
+    value: int | float
+    if arabic is not None and len(arabic) <= 18 and arabic.isascii() and arabic.isdigit():
+        # plain digits: the integer Decimal would give (times 万/亿, still exact: at most 27 digits)
+        value = int(arabic) * c.int_multipliers[mult] if mult else int(arabic)
+    else:
+        try:
+            number = _word_or_digits(arabic or word)
+        except (ValueError, InvalidOperation):
+            return None  # a run of numerals that is no number (十四五, 一二三)
+        if mult:
+            number *= c.multipliers[mult]
+        value = _plain(number)
     unit = _normal_unit(unit, c)
-    approx = c.approx.get(match.group("approx") or "")
     # the span ends after the unit the number carries (or after the number, for an implicit unit)
-    if match.group("unit") is None:
+    if written_unit is None:
         end = match.end("mult")
-    return _Mention(start, end, _plain(value), unit, approx, bool(word) and word in c.articles)
+    return _Mention(start, end, value, unit, c.approx.get(approx or ""), bool(word) and word in c.articles)
 
 
 def _dimensionless(match: Any, text: str, c: _Compiled) -> _Mention | None:
@@ -354,29 +557,31 @@ def _implicit_unit(text: str, end: int, c: _Compiled) -> str | None:
 
 
 class _Layout:
-    """Where the clauses and sentences of a text break, to find the one around a position fast."""
+    """Where the clauses and sentences of a text break, to find the one around a position fast:
+    a text has a few candidates, so the breaks next to each are searched for (backwards and
+    forwards from it) rather than all breaks of the text listed."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.length = len(text)
-        self.clause_breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
-        self.sentence_breaks = [i for i in self.clause_breaks if text[i] in _SENTENCE_BREAKS]
 
     def clause(self, pos: int) -> tuple[int, int]:
-        """[start, end) of the clause around ``pos``."""
-        return self._around(self.clause_breaks, pos)
+        """[start, end) of the clause around ``pos``: after the last break before ``pos``, up to
+        the first break at or after it."""
+        return self._around(_CLAUSE_BREAK, _CLAUSE_BREAK_BACK, pos)
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        return self._around(self.sentence_breaks, pos)
+        return self._around(_SENTENCE_BREAK, _SENTENCE_BREAK_BACK, pos)
 
-    def _around(self, breaks: list[int], pos: int) -> tuple[int, int]:
-        i = bisect.bisect_left(breaks, pos)
-        start = breaks[i - 1] + 1 if i else 0
-        end = breaks[i] if i < len(breaks) else self.length
+    def _around(self, forward: Any, backward: Any, pos: int) -> tuple[int, int]:
+        previous = backward.search(self.text, 0, pos)
+        following = forward.search(self.text, pos)
+        start = previous.start() + 1 if previous is not None else 0
+        end = following.start() if following is not None else self.length
         return start, end
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):
     start: int
     end: int
     comparator: Comparator
@@ -457,8 +662,10 @@ def _tidy(phrase: str, c: _Compiled) -> str:
     for drop in c.indicator_drops:
         phrase = drop.sub("", phrase)
     for _ in range(4):  # fillers can stack: 力争到…, 并进一步…
-        phrase = c.leading_fillers.sub("", phrase)
-        phrase = c.trailing_fillers.sub("", phrase)
+        tidied = c.trailing_fillers.sub("", c.leading_fillers.sub("", phrase))
+        if tidied == phrase:
+            break  # nothing more to strip: another round would change nothing either
+        phrase = tidied
     phrase = phrase.strip()
     if len(phrase) > c.max_chars:  # a long list: keep its verb and its last item (举办…、青少年体育赛事活动)
         verb = c.verbs.match(phrase)
@@ -548,8 +755,7 @@ def _evidence(
 # --- public API --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     """A count that passed the licensing test, with the words that compare it and its clause."""
 
     mention: _Mention
@@ -573,22 +779,14 @@ def find_targets(
     """
     c = _compiled(rules or target_rules())
     source, text = text, half_width(text)  # read ６０％ as 60%; spans are unchanged
-    mentions = [m for m in (_read_mention(match, text, c) for match in c.number.finditer(text)) if m is not None]
+    mentions = _mentions(text, c)
     if not mentions:  # most texts of a plan hold no quantity: spare them the masks and the deadlines
         return []
-    deadlines = find_deadlines(source, year=year, rules=deadline_rules)
-    time_spans = [d.span for d in deadlines]
-    dated = [d for d in deadlines if d.kind in (DeadlineKind.DATE, DeadlineKind.RANGE) and d.date is not None]
-    masked = bytearray(len(text))  # 1 where a number is no target: a mask or a time expression
-    for start, end in [*c.masked(text), *time_spans]:
-        masked[start:end] = b"\x01" * (end - start)
     constructions = c.licensed_by_construction(text)
     layout = _Layout(text)
 
-    found: list[_Candidate] = []
+    licensed: list[_Candidate] = []
     for mention in mentions:
-        if masked.find(1, mention.start, mention.end) >= 0:
-            continue
         clause = layout.clause(mention.start)
         head_start = max(clause[0], mention.start - _HEAD_WINDOW)
         before = _before_comparator(text, head_start, mention, c)
@@ -597,7 +795,28 @@ def find_targets(
             text, head_start, mention, before is not None or after is not None, constructions, c
         ):
             continue
-        found.append(_Candidate(mention, before, after, clause, head_start))
+        licensed.append(_Candidate(mention, before, after, clause, head_start))
+    if not licensed:  # the masks and the deadlines only ever drop or date a licensed count
+        return []
+
+    # a count inside a mask (a number that is no target) or a time expression is dropped
+    last_end = max(candidate.mention.end for candidate in licensed)
+    masks = [(a, b) for a, b in c.masked(text) if a < last_end]
+    found = [
+        candidate
+        for candidate in licensed
+        if not any(a < candidate.mention.end and candidate.mention.start < b for a, b in masks)
+    ]
+    if not found:  # the deadlines only ever drop or date a count
+        return []
+    deadlines = find_deadlines(source, year=year, rules=deadline_rules)
+    time_spans = [d.span for d in deadlines]
+    dated = [d for d in deadlines if d.kind in (DeadlineKind.DATE, DeadlineKind.RANGE) and d.date is not None]
+    found = [  # and a count inside a time expression
+        candidate
+        for candidate in found
+        if not any(a < candidate.mention.end and candidate.mention.start < b for a, b in time_spans if a < b)
+    ]
 
     targets: list[Target] = []
     seen: set[tuple[Any, ...]] = set()
