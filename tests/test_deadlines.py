@@ -545,3 +545,11 @@ def test_needed_words_hold_for_every_match_of_the_default_negatives() -> None:
                 for group in needs:
                     assert any(word in match.group() for word in group), (pattern, match.group(), group)
     assert checked > 20
+
+
+def test_needed_words_lists_small_class_ranges_and_refuses_wide_ones() -> None:
+    from govplan.ruleset import needed_words
+
+    assert needed_words("第[1-3]季度") == (("第",), ("1", "2", "3"), ("季度",))
+    assert needed_words("[一-龥]+年") == (("年",),)  # a wide range needs nothing
+    assert needed_words("[[a]x") == ()  # the stdlib warns of a nested set: nothing known

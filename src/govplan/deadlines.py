@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from pydantic import field_validator
 
 from .models import Deadline, DeadlineKind
 from .numerals import to_number
-from .ruleset import RuleFile, compiled, default_rules, field_mismatches
+from .ruleset import RuleFile, compiled, default_rules, field_mismatches, needed_words
 
 EXAMPLE_YEAR = 2023  # the document year a rule example is read with unless it gives one
 
@@ -245,85 +244,10 @@ def _month_date(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, min(day, _last_day(year, month)))
 
 
-# --- words a negative pattern needs --------------------------------------------------------------
-
-_RE_PARSER: Any = importlib.import_module("re._parser")  # the stdlib's regex parser (no public API)
-_RE_OPS: Any = importlib.import_module("re._constants")
-# syntax the stdlib reads otherwise than `regex` (flags, fuzzy {e<=1}, [[:alpha:]]): no prefilter
-_FOREIGN_SYNTAX = regex.compile(r"\(\?(?!P[<=])[a-zA-Z^]|\{(?!\d|,)|\[:")
-_UNICODE_CLASS = regex.compile(r"\\[pP](?:\{[^}]*\}|\w)")
-
-
-def _minimal(words: Iterable[str]) -> tuple[str, ...]:
-    """``words`` without those holding another of them: a text holds one of the result exactly
-    when it holds one of ``words`` (十 stands for 二十)."""
-    unique = set(words)
-    return tuple(sorted(w for w in unique if not any(o != w and o in w for o in unique)))
-
-
 def _needed_words(pattern: str) -> tuple[tuple[str, ...], ...]:
-    """Groups of words such that every match of ``pattern`` holds a word of each group (a text
-    lacking all words of a group has no match); () when nothing is known.  Read from the stdlib
-    parser's tree: literal runs, small positive sets, groups, repeats of at least one, and
-    branches (a word of each branch); anything else (classes like \\d, lookarounds, back
-    references) requires nothing.  Patterns with syntax the stdlib reads otherwise get ()."""
-    if "\\\\" in pattern:  # an escaped backslash could be read as the start of \p below
-        return ()
-    # \p{Han} is unknown to the stdlib; \w in its place requires nothing either
-    pattern = _UNICODE_CLASS.sub(r"\\w", pattern)
-    if _FOREIGN_SYNTAX.search(pattern):
-        return ()
-    try:
-        tree = _RE_PARSER.parse(pattern)
-        if tree.state.flags & ~_RE_OPS.SRE_FLAG_UNICODE:
-            return ()
-        return tuple(group for group in _sequence_needs(list(tree)) if len(group) <= 8)
-    except Exception:  # a pattern the stdlib cannot read, or a parser of another shape: no prefilter
-        return ()
-
-
-def _tightness(group: tuple[str, ...]) -> tuple[int, int]:
-    """Fewer words first, then longer ones: the group a text most likely lacks."""
-    return len(group), -min(len(word) for word in group)
-
-
-def _sequence_needs(items: list[Any]) -> list[tuple[str, ...]]:
-    ops = _RE_OPS
-    groups: list[tuple[str, ...]] = []
-    run = ""  # the literal characters read in a row
-    for op, arg in items:
-        if op is ops.LITERAL:
-            run += chr(arg)
-            continue
-        if run:
-            groups.append((run,))
-            run = ""
-        if op is ops.IN:
-            if arg and all(o is ops.LITERAL for o, _ in arg):
-                groups.append(_minimal(chr(c) for _, c in arg))
-        elif op is ops.SUBPATTERN:
-            _, add_flags, _, inner = arg
-            if not add_flags:
-                groups.extend(_sequence_needs(list(inner)))
-        elif op in (ops.MAX_REPEAT, ops.MIN_REPEAT, ops.POSSESSIVE_REPEAT):
-            low, _, inner = arg
-            if low >= 1:
-                groups.extend(_sequence_needs(list(inner)))
-        elif op is ops.ATOMIC_GROUP:
-            groups.extend(_sequence_needs(list(arg)))
-        elif op is ops.BRANCH:
-            words: list[str] = []
-            for branch in arg[1]:
-                needs = _sequence_needs(list(branch))
-                if not needs:
-                    break
-                tightest = min(needs, key=_tightness)  # the group a text most likely lacks
-                words.extend(tightest)
-            else:
-                groups.append(_minimal(words))
-    if run:
-        groups.append((run,))
-    return groups
+    """``ruleset.needed_words`` of a negative pattern, groups of at most eight words (a longer
+    alternation is cheaper to run than to look for)."""
+    return tuple(group for group in needed_words(pattern) if len(group) <= 8)
 
 
 # --- what a match means ------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import itertools
+import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
@@ -540,3 +541,103 @@ def compiled(rules: Any, build: Any) -> Any:
     if hashable and "<" not in name:  # not a lambda or a local function: its identity is stable
         _BY_BUILD[fast] = hit[1]  # the rules object is kept alive by _COMPILED
     return hit[1]
+
+
+# --- the words a pattern needs (prefilters: a pattern is not run on a text lacking them) ------------
+
+# syntax the stdlib reads otherwise than ``regex`` (inline flags, fuzzy {e<=1}, [[:alpha:]]): no prefilter
+_FOREIGN_SYNTAX = re.compile(r"\(\?(?!P[<=])[a-zA-Z^]|\{(?!\d|,)|\[:")
+_UNICODE_CLASS = re.compile(r"\\[pP](?:\{[^}]*\}|\w)")
+_SMALL_RANGE = 64  # a class range of at most this many characters is listed (一-十 is not: too wide)
+
+
+def _minimal(words: Iterable[str]) -> tuple[str, ...]:
+    """``words`` without those holding another of them: a text holds one of the result exactly
+    when it holds one of ``words`` (十 stands for 二十)."""
+    unique = set(words)
+    return tuple(sorted(w for w in unique if not any(o != w and o in w for o in unique)))
+
+
+def needed_words(pattern: str) -> tuple[tuple[str, ...], ...]:
+    """Groups of words such that every match of ``pattern`` holds a word of each group (a text
+    lacking all words of a group has no match); () when nothing is known.
+
+    Read from the tree of the standard library's regex parser (private, so every failure means
+    "nothing known"): literal runs, classes of literals and small ranges, groups, repeats of at
+    least one, and branches (a word of each branch).  Anything else (\\d, lookarounds, back
+    references) requires nothing.  A pattern with syntax the stdlib reads otherwise than
+    ``regex`` (flags, fuzzy matching, POSIX classes, or one it warns about) gets ()."""
+    if "\\\\" in pattern:  # an escaped backslash could be read as the start of \p below
+        return ()
+    pattern = _UNICODE_CLASS.sub(r"\\w", pattern)  # \p{Han}: unknown to the stdlib; \w needs nothing
+    if _FOREIGN_SYNTAX.search(pattern):
+        return ()
+    try:
+        import warnings
+
+        parser = importlib.import_module("re._parser")
+        ops = importlib.import_module("re._constants")
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always")
+            tree = parser.parse(pattern)
+        if warned or tree.state.flags & ~ops.SRE_FLAG_UNICODE:
+            return ()
+        return tuple(_sequence_needs(list(tree), ops))
+    except Exception:  # a pattern the stdlib cannot read, or a parser of another shape
+        return ()
+
+
+def _tightness(group: tuple[str, ...]) -> tuple[int, int]:
+    """Fewer words first, then longer ones: the group a text most likely lacks."""
+    return len(group), -min(len(word) for word in group)
+
+
+def _class_chars(items: Any, ops: Any) -> list[str] | None:
+    out: list[str] = []
+    for op, arg in items:
+        if op is ops.LITERAL:
+            out.append(chr(arg))
+        elif op is ops.RANGE and arg[1] - arg[0] < _SMALL_RANGE:
+            out.extend(chr(c) for c in range(arg[0], arg[1] + 1))
+        else:
+            return None  # negated, a category, a wide range
+    return out or None
+
+
+def _sequence_needs(items: list[Any], ops: Any) -> list[tuple[str, ...]]:
+    groups: list[tuple[str, ...]] = []
+    run = ""  # the literal characters read in a row
+    for op, arg in items:
+        if op is ops.LITERAL:
+            run += chr(arg)
+            continue
+        if run:
+            groups.append((run,))
+            run = ""
+        if op is ops.IN:
+            chars = _class_chars(arg, ops)
+            if chars is not None:
+                groups.append(_minimal(chars))
+        elif op is ops.SUBPATTERN:
+            _, add_flags, del_flags, inner = arg
+            if not add_flags and not del_flags:
+                groups.extend(_sequence_needs(list(inner), ops))
+        elif op in (ops.MAX_REPEAT, ops.MIN_REPEAT, ops.POSSESSIVE_REPEAT):
+            low, _, inner = arg
+            if low >= 1:
+                groups.extend(_sequence_needs(list(inner), ops))
+        elif op is ops.ATOMIC_GROUP:
+            groups.extend(_sequence_needs(list(arg), ops))
+        elif op is ops.BRANCH:
+            words: list[str] = []
+            for branch in arg[1]:
+                needs = _sequence_needs(list(branch), ops)
+                if not needs:
+                    break
+                tightest: tuple[str, ...] = min(needs, key=_tightness)  # the group a text most likely lacks
+                words.extend(tightest)
+            else:
+                groups.append(_minimal(words))
+    if run:
+        groups.append((run,))
+    return groups

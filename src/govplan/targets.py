@@ -25,7 +25,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-import warnings
 from array import array
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
@@ -38,7 +37,7 @@ from pydantic import field_validator
 from .deadlines import DeadlineRules, find_deadlines, half_width
 from .models import Comparator, Deadline, DeadlineKind, Target
 from .numerals import to_number
-from .ruleset import RuleFile, compiled, default_rules, field_mismatches
+from .ruleset import RuleFile, compiled, default_rules, field_mismatches, needed_words
 
 EXAMPLE_YEAR = 2023  # the document year a rule example is read with unless it gives one
 
@@ -187,83 +186,9 @@ def _expand(pattern: str, measures: list[str]) -> str:
 
 
 def _required(pattern: str) -> list[frozenset[str]] | None:
-    """Sets of strings such that every match of ``pattern`` holds a string of each set (each
-    set from one part the pattern cannot do without: 的基础上, one of 全区|全市…), or None when
-    that cannot be told.  The pattern is read with the standard library's parser, which reads
-    the syntax the rules use (literals, classes, alternations, repeats, lookarounds) as
-    ``regex`` does; anything it might read differently (``regex``'s fuzzy {e<=1}, [[:alpha:]]
-    classes, flags such as (?i)) or does not know gives None: the pattern is always run."""
-    if "[:" in pattern:
-        return None  # a POSIX class ([[:alpha:]]) for ``regex``, a nested set for ``re``
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        try:  # deprecated aliases of re's own parser: if they go, every pattern is just run
-            import sre_constants as sc
-            import sre_parse
-        except ImportError:  # pragma: no cover
-            return None
-    with warnings.catch_warnings(record=True) as warned:
-        warnings.simplefilter("always")
-        try:
-            parsed = sre_parse.parse(pattern)
-        except (re.error, RecursionError, OverflowError):
-            return None
-    if warned or parsed.state.flags & ~sc.SRE_FLAG_UNICODE:
-        return None
-
-    class Unsure(Exception):
-        pass
-
-    def chars(items: Any) -> frozenset[str] | None:  # the characters of a class [...]
-        out: set[str] = set()
-        for op, av in items:
-            if op is sc.LITERAL:
-                out.add(chr(av))
-            elif op is sc.RANGE and av[1] - av[0] < 64:
-                out.update(chr(i) for i in range(av[0], av[1] + 1))
-            else:
-                return None  # negated, a category, a wide range
-        return frozenset(out)
-
-    def parts(items: Any) -> list[frozenset[str]]:  # what each part of a sequence needs
-        options: list[frozenset[str]] = []
-        run: list[str] = []
-        for op, av in [*items, (None, None)]:
-            if op is sc.LITERAL:
-                if chr(av) in "{}":
-                    raise Unsure  # ``regex`` reads {…} after an item as fuzzy matching
-                run.append(chr(av))
-                continue
-            if run:  # consecutive literals: one string
-                options.append(frozenset(["".join(run)]))
-                run = []
-            need: frozenset[str] | None = None
-            if op is sc.IN:
-                need = chars(av)
-            elif op is sc.BRANCH:
-                branches = [best(parts(branch)) for branch in av[1]]
-                if all(b is not None for b in branches):
-                    need = frozenset().union(*[b for b in branches if b is not None])
-            elif op is sc.SUBPATTERN:
-                if av[1] or av[2]:
-                    raise Unsure  # (?i:…) and the like
-                need = best(parts(av[3]))
-            elif op in (sc.MAX_REPEAT, sc.MIN_REPEAT, sc.POSSESSIVE_REPEAT):
-                need = best(parts(av[2])) if av[0] >= 1 else None
-            elif op is sc.ATOMIC_GROUP:
-                need = best(parts(av))
-            if need:  # anything else (lookarounds, categories, optional parts) needs nothing
-                options.append(need)
-        return options
-
-    def best(options: list[frozenset[str]]) -> frozenset[str] | None:  # long strings, few of them
-        return max(options, key=lambda o: (min(map(len, o)), -len(o))) if options else None
-
-    try:
-        found = parts(parsed)
-    except Unsure:
-        return None
-    return found or None
+    """Sets of strings such that every match of ``pattern`` holds a string of each set (的基础上,
+    one of 全区|全市…), or None when that cannot be told (``ruleset.needed_words``)."""
+    return [frozenset(group) for group in needed_words(pattern)] or None
 
 
 def _word_test(words: frozenset[str]) -> Callable[[str], bool] | None:
