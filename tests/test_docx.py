@@ -429,3 +429,60 @@ def test_tab_table_number_cells_in_other_shapes_and_numbered_section_rows() -> N
     assert [(t.section, t.title) for t in plan.tasks] == [
         ("一/1", "建设乡镇垃圾中转站3座"), ("一/2", "推行垃圾分类"), ("二/3", "新建污水管网20公里")]
     assert [u.role for t in plan.tasks for u in t.units] == [Role.LEAD] * 3
+
+
+def _repack(data: bytes, rename: dict[str, str] = {}, replace: dict[str, bytes] = {}) -> bytes:  # noqa: B006
+    """``data`` (a .docx) with members renamed and contents replaced (names after renaming)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            name = rename.get(info.filename, info.filename)
+            new.writestr(name, replace.get(name, old.read(info.filename)))
+    return out.getvalue()
+
+
+def _styled_docx() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("某县2025年工作要点")
+    document.add_heading("重点任务", level=1)
+    document.add_paragraph("（一）推进老旧小区改造。责任单位：县住建局。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_main_part_is_found_through_the_package_relationships() -> None:
+    """The main part is whatever _rels/.rels names as officeDocument (not always word/document.xml),
+    and its styles part whatever that part's relationships name."""
+    data = _styled_docx()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        rels = z.read("_rels/.rels").replace(b"word/document.xml", b"word/main.xml")
+        part_rels = z.read("word/_rels/document.xml.rels").replace(b'Target="styles.xml"', b'Target="../custom/s.xml"')
+        assert part_rels != z.read("word/_rels/document.xml.rels")
+    moved = _repack(
+        data,
+        rename={"word/document.xml": "word/main.xml", "word/_rels/document.xml.rels": "word/_rels/main.xml.rels",
+                "word/styles.xml": "custom/s.xml"},
+        replace={"_rels/.rels": rels, "word/_rels/main.xml.rels": part_rels},
+    )
+    assert read_bytes(moved, "moved.docx").raw == read_bytes(data, "plain.docx").raw
+    assert read_bytes(moved, "moved.docx").headings == read_bytes(data, "plain.docx").headings == ((1, 1),)
+
+
+def test_a_part_that_is_no_word_document_is_corrupt() -> None:
+    data = _repack(_styled_docx(), replace={"word/document.xml": b"<?xml version='1.0'?><workbook/>"})
+    with pytest.raises(InputError, match=r"corrupt \.docx: its main part"):
+        read_bytes(data, "book.docx")
+
+
+def test_styles_are_read_only_when_a_paragraph_names_a_style() -> None:
+    """A body that names no style nor numbering never needs the styles part: a broken one does not
+    matter then; once a paragraph names a style, it does."""
+    plain = docx.Document()
+    plain.add_paragraph("一、总体要求")
+    buffer = io.BytesIO()
+    plain.save(buffer)
+    broken_styles = {"word/styles.xml": b"<w:styles"}
+    assert read_bytes(_repack(buffer.getvalue(), replace=broken_styles), "plain.docx").raw == "一、总体要求"
+    with pytest.raises(InputError, match=r"corrupt \.docx"):
+        read_bytes(_repack(_styled_docx(), replace=broken_styles), "styled.docx")

@@ -129,20 +129,26 @@ class Numbering:
     @classmethod
     def of(cls, document: Any) -> Numbering:
         """Read the numbering and style definitions of a python-docx ``Document``."""
-        numbering = cls()
         part = document.part
         try:
             root = part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
             root = None
-        if root is not None:
-            numbering._read_numbering(root)
         try:
             styles = part.styles.element
         except (KeyError, NotImplementedError, AttributeError):
             styles = None
-        if styles is not None:
-            numbering._read_styles(styles)
+        return cls.of_parts(root, styles)
+
+    @classmethod
+    def of_parts(cls, numbering_root: Any, styles_root: Any) -> Numbering:
+        """Read the numbering and style definitions from the roots of the numbering and styles
+        parts (``w:numbering``, ``w:styles``; None where the package has none)."""
+        numbering = cls()
+        if numbering_root is not None:
+            numbering._read_numbering(numbering_root)
+        if styles_root is not None:
+            numbering._read_styles(styles_root)
         return numbering
 
     def _read_numbering(self, root: Any) -> None:
