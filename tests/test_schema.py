@@ -86,3 +86,16 @@ def test_schema_command_prints_the_same_schema() -> None:
     assert "[start, end) in characters of the source text" in result.stdout  # Chinese and text unescaped
     compact = CliRunner().invoke(main, ["schema", "--indent", "0"])
     assert compact.stdout.count("\n") == 1
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_extracted_plans_hold_the_declared_types(path: Path) -> None:
+    """Stages may build models without validating them (``model_construct`` in hot loops): every
+    value must then already have its declared type.  Validating the plan's fields again must give
+    the same plan, tuples as tuples, enums as enums, dates as dates."""
+    from govplan.models import Plan
+
+    plan = govplan.extract(path)
+    again = Plan.model_validate(plan.model_dump())
+    assert again == plan
+    assert repr(again) == repr(plan)  # a list where a tuple is declared compares unequal here too

@@ -169,9 +169,17 @@ def _die_with_parent() -> None:
 
 
 def warm(rules_dir: str | None) -> None:
-    """Load the rules and compile every stage's patterns (a small plan through the pipeline)."""
+    """Load the rules and compile every stage's patterns (a small plan through the pipeline),
+    then move everything alive into the garbage collector's permanent generation
+    (``gc.freeze``): the modules, rules and compiled patterns live as long as the process, and
+    the full collections a batch's allocations trigger no longer walk them (3–5% of a batch's
+    time); forked workers also keep sharing those pages with the parent (a collection that walks
+    an object writes to its header, which copies the page)."""
+    import gc
+
     convert("关于印发某工作方案的通知\n一、重点任务\n（一）完善制度。2023年底前完成。（责任单位：市住建局）\n".encode(), "warm.txt",
             Options(rules_dir=rules_dir))
+    gc.freeze()
 
 
 # --- inputs --------------------------------------------------------------------------------------

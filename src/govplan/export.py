@@ -146,12 +146,13 @@ def _json(docs: list[_Doc], many: bool) -> bytes:
         from pydantic_core import PydanticSerializationError
 
         try:
+            if not many:  # the serialiser's bytes as they are (model_dump_json decodes them to a str)
+                plan = docs[0].plan
+                return plan.__pydantic_serializer__.to_json(plan, indent=2) + b"\n"
             texts = [doc.plan.model_dump_json(indent=2) for doc in docs]
         except PydanticSerializationError:
             pass
         else:
-            if not many:
-                return (texts[0] + "\n").encode("utf-8")
             # JSON strings hold no raw line break: every "\n" is the printer's, so indenting an
             # item is putting two spaces after each
             items = ",\n".join("  " + text.replace("\n", "\n  ") for text in texts)
