@@ -273,7 +273,9 @@ def _build(name: str, default: tuple[str, str] | None, user: tuple[str, str] | N
     if default is not None:
         path, text = default
         data, lines = load_yaml_with_lines(text, path)
-        _validate(name, data, path, lines)
+        validated = _validate(name, data, path, lines)
+        if user is None:
+            return validated
     if user is not None:
         path, text = user
         extra, lines = load_yaml_with_lines(text, path)
