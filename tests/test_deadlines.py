@@ -9,17 +9,28 @@ and period helpers, and properties that hold for any text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govplan.deadlines import (
+    _REGEX_DIGIT,
+    _REGEX_SPACE,
     DeadlineRules,
+    _alt,
+    _compiled,
+    _NoDeadline,
+    _scan,
+    _stdlib,
+    _WordGroups,
     check_example,
     deadline_rules,
     find_deadlines,
+    half_width,
     parse_deadline,
     parse_period,
 )
@@ -553,3 +564,129 @@ def test_needed_words_lists_small_class_ranges_and_refuses_wide_ones() -> None:
     assert needed_words("第[1-3]季度") == (("第",), ("1", "2", "3"), ("季度",))
     assert needed_words("[一-龥]+年") == (("年",),)  # a wide range needs nothing
     assert needed_words("[[a]x") == ()  # the stdlib warns of a nested set: nothing known
+
+
+# --- the fast scan reads every text as the plain `regex` recognisers would ---------------------
+# (_scan runs the recognisers on the stdlib engine, skips those whose words a text lacks, and reads
+# only the matches that can still be chosen: the reference below does none of that)
+
+_REFERENCE: dict[str, Any] = {}
+
+
+def _reference_scan(text: str, year: int | None) -> list[Any]:
+    """Every recogniser as written, run by `regex` with overlapped=True on the whole text, every
+    match read by its handler, then masked and ranked: what _scan must give."""
+    c = _compiled(deadline_rules())
+    text = half_width(text)
+    hits = []
+    for name, (guard, pattern) in c.sources.items():
+        if name not in _REFERENCE:
+            # group 1 is the whole match, as in the stdlib form the handlers read
+            _REFERENCE[name] = regex.compile(f"(?=[{guard}])({pattern})" if guard else "(?!)")
+        handler = getattr(c, name)
+        for match in _REFERENCE[name].finditer(text, overlapped=True):
+            if match.end() == match.start():
+                continue
+            try:
+                hit = handler(match, text, year)
+            except (_NoDeadline, ValueError, OverflowError):
+                continue
+            if hit is not None:
+                hits.append(hit)
+    masked = bytearray(len(text))
+    for start, end in c.masked(text):
+        masked[start:end] = b"\x01" * (end - start)
+    hits = sorted((h for h in hits if masked.find(1, h.start, h.end) < 0), key=lambda h: (h.start - h.end, h.start))
+    taken = bytearray(len(text))
+    chosen = []
+    for hit in hits:
+        if taken.find(1, hit.start, hit.end) < 0:
+            taken[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
+            chosen.append(hit)
+    return sorted(chosen, key=lambda h: h.start)
+
+
+# digits of scripts newer than the stdlib's Unicode tables (regex reads them as \d), \x1c (a space
+# to the stdlib, not to regex), a mathematical digit both read as \d
+_ODD = ["\U00010d40", "\U00011f52", "\U00010d45", "\x1c", "\U0001d7ce", "\u3000"]
+_SCAN_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(["2023年", "6月", "底前", "至", "年内", "—", "2019年6月至2020年9月", "每月", "3个工作日内", *_ODD]),
+        st.text(_ALPHABET, max_size=6),
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_SCAN_TEXT, year=st.one_of(st.none(), st.integers(1990, 2060)))
+def test_scan_reads_as_the_regex_recognisers(text: str, year: int | None) -> None:
+    assert _scan(text, year, None) == _reference_scan(text, year)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "到\U00010d402023年底",  # a digit before the year: no year (a newer script's digit, as regex reads it)
+        "\U00011f525天内",
+        "3\U00010d40天内",
+        "2023年\x1c底前",  # \x1c is no blank to regex
+        "2023年\u3000底前",
+        "2023年6月30日至2024年\U00011f52月",
+        "截至2023年\U00011f52",
+    ],
+)
+def test_scan_reads_odd_characters_as_regex_does(text: str) -> None:
+    assert _scan(text, 2023, None) == _reference_scan(text, 2023)
+
+
+def test_scan_of_a_newer_scripts_digit() -> None:
+    assert find_deadlines("到\U00010d402023年底", year=2023) == []
+    assert [d.kind for d in find_deadlines("3\U00010d40天内", year=2023)] == [DURATION]
+    assert [d.text for d in find_deadlines("到2023年底", year=2023)] == ["到2023年底"]
+
+
+def test_stdlib_classes_are_regexs() -> None:
+    """\\s and \\d as the stdlib recognisers spell them hold exactly the characters `regex` reads
+    so, over every code point; on the BMP the stdlib's own \\d is regex's."""
+    every = "".join(map(chr, range(0x110000)))
+    bmp = every[:0x10000]
+    assert re.findall(f"[{_REGEX_SPACE}]", every) == regex.findall(r"\s", every)
+    assert re.findall(f"[{_REGEX_DIGIT}]", every) == regex.findall(r"\d", every)
+    assert re.findall(r"\d", bmp) == regex.findall(r"\d", bmp)
+    assert _stdlib(r"[\d.]\s*\d", wide=False) == rf"[\d.][{_REGEX_SPACE}]*\d"
+    assert _stdlib(r"[\d.]\s*\d", wide=True) == rf"[{_REGEX_DIGIT}.][{_REGEX_SPACE}]*[{_REGEX_DIGIT}]"
+    assert _stdlib(r"[]\s]\-\t") == rf"[]{_REGEX_SPACE}]\-\t"  # a ] opening a class is a literal
+    with pytest.raises(ValueError, match="not translated"):
+        _stdlib(r"\w+")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.text("abc", min_size=1, max_size=4), min_size=1, max_size=8),
+    text=st.text("abcd", max_size=12),
+    tail=st.sampled_from(["", "c", "b$", "(?!a)"]),
+)
+def test_alternation_trie_reads_as_longest_first(words: list[str], text: str, tail: str) -> None:
+    """_alt writes the words as a trie: the same matches and groups as the plain alternation of
+    the words longest first, also where what follows makes the engine take a shorter word."""
+    plain = "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
+    trie = re.compile(f"({_alt(words)}){tail}")
+    for start in range(len(text) + 1):
+        got, want = trie.match(text, start), re.compile(f"({plain}){tail}").match(text, start)
+        assert (got and got.group(1)) == (want and want.group(1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    groups=st.lists(st.lists(st.lists(st.text("年月至-底", max_size=3), max_size=3), max_size=3), min_size=1, max_size=4),
+    text=st.text("年月至-底xy\U00010d40", max_size=15),
+)
+def test_word_groups_find_each_groups_words(groups: list[list[list[str]]], text: str) -> None:
+    """The one pass of _WordGroups finds a group exactly where a word of it is in the text."""
+    found = _WordGroups(groups)
+    present = found.present(text)
+    for i, word_groups in enumerate(groups):
+        holds = all(any(word in text for word in group) for group in word_groups)
+        assert (present & found.needs[i] == found.needs[i]) == holds
+    assert bool(present & found.beyond_bmp) == any(ord(ch) > 0xFFFF for ch in text)

@@ -25,10 +25,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 from pydantic import field_validator
@@ -192,6 +191,7 @@ def check_example(example: DeadlineExample, rules: DeadlineRules | None = None) 
 # --- number and date shapes --------------------------------------------------------------------
 
 _YEAR = r"(?:(?:19|20)\d{2}|[〇零○Ｏ一二三四五六七八九]{4})"
+_YEAR_FIRSTS = "12〇零○Ｏ一二三四五六七八九"  # the characters a _YEAR starts with
 _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = (
     r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
@@ -227,10 +227,36 @@ def _number(text: str) -> int:
     return int(to_number(text.translate(_ZERO_GLYPHS)))
 
 
+def _escaped_set(*chars: str) -> str:
+    """The body of a class holding every character of ``chars``."""
+    return "".join(re.escape(ch) for ch in sorted(set("".join(chars))))
+
+
 def _alt(words: Iterable[str]) -> str:
-    """A regex alternation of ``words``, longest first so the longest reading wins."""
-    unique = sorted(set(words), key=lambda w: (-len(w), w))
-    return "(?:" + "|".join(regex.escape(w) for w in unique) + ")" if unique else "(?!)"
+    """A regex alternation of ``words``, longest first so the longest reading wins.
+
+    Written as a trie (截止到|截至|截止 as 截(?:止(?:到|)|至)): the engine tests one branch per
+    first character instead of every word.  It means the same as the words one after the other,
+    longest first: the words matching at a position are prefixes of one another, and the trie
+    tries them longest first too (a longer branch before the end of a shorter word), also when
+    the engine comes back to try a shorter one."""
+    unique = set(words)
+    if not unique:
+        return "(?!)"
+    trie: dict[str, Any] = {}
+    for word in unique:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+    return f"(?:{_trie(trie)})"  # (a group, as a quantifier may follow)
+
+
+def _trie(node: dict[str, Any]) -> str:
+    branches = [re.escape(ch) + _trie(sub) for ch, sub in sorted(node.items()) if ch]
+    if "" in node:
+        branches.append("")  # (last: a longer word first)
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 @lru_cache(maxsize=4096)  # calendar.monthrange works out the weekday too: a few µs a call
@@ -250,11 +276,100 @@ def _needed_words(pattern: str) -> tuple[tuple[str, ...], ...]:
     return tuple(group for group in needed_words(pattern) if len(group) <= 8)
 
 
+# The recognisers run on the stdlib engine (less overhead a call than `regex`, and a fast skip to
+# the next possible first character), written as for `regex`.  The engines read \d and \s with
+# different Unicode tables: regex's \s lacks \x1c-\x1f, and its \d knows digits of newer scripts,
+# all outside the Basic Multilingual Plane (on the BMP both read \d alike).  So _stdlib spells \s
+# out as regex reads it, and \d too for a text holding a character beyond the BMP (rare, and a
+# long class is slow to test); tests/test_deadlines.py checks these sets over every code point.
+_REGEX_SPACES = "\t\n\x0b\x0c\r\x20\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+_REGEX_SPACE = "".join(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}" for ch in _REGEX_SPACES)
+_REGEX_DIGIT_RANGES = (
+    "30 660 6f0 7c0 966 9e6 a66 ae6 b66 be6 c66 ce6 d66 de6 e50 ed0 f20 1040 1090 17e0 1810 1946 19d0 1a80 "
+    "1a90 1b50 1bb0 1c40 1c50 a620 a8d0 a900 a9d0 a9f0 aa50 abf0 ff10 104a0 10d30 10d40 11066 110f0 11136 "
+    "111d0 112f0 11450 114d0 11650 116c0 116d0:116e3 11730 118e0 11950 11bf0 11c50 11d50 11da0 11de0 11f50 "
+    "16130 16a60 16ac0 16b50 16d70 1ccf0 1d7ce:1d7ff 1e140 1e2f0 1e4f0 1e5f1 1e950 1fbf0"
+)  # the first digit of each run of ten (first:last where a run is not ten long)
+_REGEX_DIGIT = "".join(
+    f"\\U{int(low, 16):08x}-\\U{int(high, 16) if high else int(low, 16) + 9:08x}"
+    for low, _, high in (run.partition(":") for run in _REGEX_DIGIT_RANGES.split())
+)
+_ESCAPES_KEPT = set("tnrfvxuU")  # letter escapes both engines read alike
+
+
+def _stdlib(pattern: str, *, wide: bool = False) -> str:
+    r"""``pattern`` (written for `regex`) for the stdlib engine, with \s as `regex` reads it, and
+    \d too where ``wide`` (for texts with characters beyond the BMP; elsewhere \d is the same);
+    ValueError on another letter escape (\w, \b, \p …: this file writes none)."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            escaped = pattern[i + 1]
+            if escaped == "s" or (escaped == "d" and wide):
+                chars = _REGEX_SPACE if escaped == "s" else _REGEX_DIGIT
+                out.append(chars if in_class else f"[{chars}]")
+            elif escaped == "d" or escaped in _ESCAPES_KEPT or not (escaped.isascii() and escaped.isalnum()):
+                out.append(pattern[i : i + 2])  # (a punctuation escape is a literal in both)
+            else:
+                raise ValueError(f"\\{escaped} in {pattern!r}: not translated for the stdlib")
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":  # a class opens; a ] right after [ or [^ is a literal
+            in_class = True
+            j = i + 1 + pattern.startswith("^", i + 1)
+            j += pattern.startswith("]", j)
+            out.append(pattern[i:j])
+            i = j
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _overlapping(guard: str, pattern: str, *, wide: bool = False) -> re.Pattern[str]:
+    """The stdlib form of the `regex` recogniser ``(?=[guard])pattern`` run with overlapped=True.
+
+    A match consumes one character of ``guard`` (a leading class: the engine skips to the next
+    such character in C instead of trying the pattern everywhere), then steps back onto it with a
+    one-character lookbehind and reads ``pattern`` there in a lookahead, into group 1.  So a
+    search from ``pos`` gives group 1 = the match of ``pattern`` at the first position >= ``pos``
+    where the guard and the pattern both hold, and a search again from that position + 1 gives
+    the next one: exactly the matches, spans and groups of the overlapped `regex` scan, which
+    also looks for the next match one position after the start of the last (see
+    _Compiled.matches; a loop of searches costs less than finditer here).  A pattern the stdlib
+    refuses in a lookbehind (a back reference) is read in a lookahead alone: the same group 1,
+    without the quick skip."""
+    if not guard:
+        return re.compile("(?!)")
+    body = _stdlib(pattern, wide=wide)
+    try:
+        return re.compile(f"[{guard}](?<=(?=({body}))[\\s\\S])")
+    except re.error:
+        return re.compile(f"(?=[{guard}])(?=({body}))")
+
+
+def _quick(firsts: str | None, pattern: str, *, wide: bool = False) -> Callable[..., Any]:
+    """The search method of a quick pattern (see _Compiled._prefilters); with ``firsts``, every
+    character a match of it can start with, in a leading class that skips to them in C and then
+    reads the pattern in a lookahead (the same answer: a match or None)."""
+    body = _stdlib(pattern, wide=wide)
+    if firsts:
+        try:
+            return re.compile(f"[{firsts}](?<=(?={body})[\\s\\S])").search
+        except re.error:  # (a back reference, refused in a lookbehind)
+            pass
+    return re.compile(body).search
+
+
 # --- what a match means ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
+class _Hit(NamedTuple):  # (a named tuple: four times quicker to build than a frozen dataclass)
     """A time expression found: its span, kind and period (first and last day it covers)."""
 
     start: int
@@ -268,13 +383,17 @@ class _Hit:
         is_range = self.kind is DeadlineKind.RANGE
         # a pattern's optional tail after \s* may have taken blanks (a clause masked after it): trim them
         end = self.start + len(text[self.start : self.end].rstrip())
-        return Deadline(  # (pydantic-core validates faster than model_construct builds)
-            text=text[self.start : end],
-            date=self.last if self.kind in (DeadlineKind.DATE, DeadlineKind.RANGE) else None,
-            start=self.first if is_range else None,
-            kind=self.kind,
-            span=(self.start, end),
-            year_assumed=self.year_assumed,
+        # (pydantic-core validates faster than model_construct builds; model_validate of a dict is
+        # Deadline(**dict) without the keyword arguments)
+        return Deadline.model_validate(
+            {
+                "text": text[self.start : end],
+                "date": self.last if self.kind in (DeadlineKind.DATE, DeadlineKind.RANGE) else None,
+                "start": self.first if is_range else None,
+                "kind": self.kind,
+                "span": (self.start, end),
+                "year_assumed": self.year_assumed,
+            }
         )
 
 
@@ -282,8 +401,7 @@ class _NoDeadline(Exception):
     """The match is not a time expression after all (an impossible date, a year naming a thing)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Year:
+class _Year(NamedTuple):
     """The year a part of an expression refers to, and whether the document's year was used."""
 
     value: int | None
@@ -305,7 +423,54 @@ def _resolve_year(match: Any, doc_year: int | None, relative: dict[str, int], gr
 # --- compiled rules ----------------------------------------------------------------------------
 
 
+class _WordGroups:
+    """Which of several items (recognisers) a text may hold, each item needing a word of each of
+    its groups of words: every (item, group) is a bit, and ``present(text)`` gives the bits of the
+    groups with a word in ``text``; item i may match where ``present & needs[i] == needs[i]`` (a
+    group holding "" is found anywhere and needs no bit).  One more bit, ``beyond_bmp``, tells
+    whether the text holds a character beyond the BMP (see _stdlib), in the same pass."""
+
+    def __init__(self, groups: list[list[list[str]]]) -> None:
+        keys = [(i, g) for i, word_groups in enumerate(groups) for g in range(len(word_groups))]
+        bit = {key: 1 << n for n, key in enumerate(keys)}
+        self.needs = [
+            sum(bit[i, g] for g, group in enumerate(word_groups) if "" not in group)
+            for i, word_groups in enumerate(groups)
+        ]
+        # All the words in one pass: at each position it reports the longest word there, and a
+        # shorter word there is a prefix of it, so each word found stands for the groups holding
+        # it or one of its prefixes.  (One match a position that starts a word: the class is the
+        # engine's quick skip, and the lookbehind steps back onto that character to read the
+        # longest word there into group 1.)
+        # A character beyond the BMP that starts no word is reported by itself, as no word.
+        words = {word for word_groups in groups for group in word_groups for word in group if word}
+        firsts = _escaped_set(*(word[0] for word in words))
+        beyond = "\U00010000-\U0010ffff"
+        longest = _alt(words) if words else "(?!)"
+        self.findall = re.compile(f"[{firsts}{beyond}](?<=(?=({longest}|[{beyond}]))[\\s\\S])").findall
+        self.beyond_bmp = 1 << len(keys)
+        self.satisfies = {
+            word: sum(
+                bit[i, g]
+                for i, word_groups in enumerate(groups)
+                for g, group in enumerate(word_groups)
+                if any(word.startswith(w) for w in group if w)
+            )
+            | (self.beyond_bmp if word[0] > "\uffff" else 0)
+            for word in words
+        }
+
+    def present(self, text: str) -> int:
+        present = 0
+        satisfies = self.satisfies
+        for word in set(self.findall(text)):
+            present |= satisfies.get(word, self.beyond_bmp)
+        return present
+
+
 Handler = Callable[[Any, str, "int | None"], "_Hit | None"]
+# (search, handler, bits of the required word groups, quick search or None): see _Compiled
+_Recogniser = tuple[Callable[..., Any], Handler, int, "Callable[..., Any] | None"]
 
 
 class _Compiled:
@@ -325,6 +490,7 @@ class _Compiled:
         self.whole_plan_words = set(rules.five_year_plans.whole_words)
         self.needing_within = set(rules.durations.units_needing_within)
         # each negative pattern with the words it needs: most texts lack them, and a pass is spared
+        # (`in` tests: cheaper here than one pass for all their words, as some are digits)
         self.negatives = [(regex.compile(p), _needed_words(p)) for p in rules.negatives.patterns]
         # Every expression starts with a digit, a numeral or a word of the vocabulary: testing the
         # first character before trying a pattern makes the scan about ten times faster.
@@ -333,86 +499,111 @@ class _Compiled:
         # at once at most positions instead of trying the pattern's prefixes there.
         first = self._first_characters()
         starts = self._starting_characters()
-
-        def guard(handler: Handler) -> str:
-            chars = first & starts[handler.__name__] if handler.__name__ in starts else first
-            return "(?=[" + "".join(regex.escape(ch) for ch in sorted(chars)) + "])" if chars else "(?!)"
-
-        self.recognisers = [(regex.compile(guard(handler) + pattern), handler) for pattern, handler in self._patterns()]
+        prefilters = self._prefilters()
+        # handler name -> (guard characters, pattern): the recognisers as written, which
+        # `regex.compile("(?=[" + guard + "])" + pattern)` with overlapped=True would run (kept for
+        # the tests, which compare the stdlib form below with that reading)
+        self.sources: dict[str, tuple[str, str]] = {}
+        recognisers = [
+            (handler, pattern, *prefilters.get(handler.__name__, ([], None, None))) for pattern, handler in self._patterns()
+        ]
+        groups = [word_groups for _, _, word_groups, _, _ in recognisers]
         # A recogniser is skipped where it cannot give a hit: a text lacking every word of one of
         # its required groups (every month point has 月, every range a connector and 月 …), or in
         # which its quick pattern (a part every hit contains, see _prefilters) finds nothing.
-        prefilters = self._prefilters()
-        groups = [prefilters.get(handler.__name__, ([], None))[0] for _, handler in self.recognisers]
-        self.quick = [
-            regex.compile(quick) if (quick := prefilters.get(handler.__name__, ([], None))[1]) else None
-            for _, handler in self.recognisers
-        ]
-        # (recogniser, group) keys each recogniser needs; a group holding "" is found anywhere
-        self.needs = [
-            frozenset((i, g) for g, group in enumerate(word_groups) if "" not in group)
-            for i, word_groups in enumerate(groups)
-        ]
-        # All those words in one overlapped pass: at each position it reports the longest word
-        # there, and a shorter word there is a prefix of it, so each word found stands for the
-        # groups holding it or one of its prefixes.
-        words = {word for word_groups in groups for group in word_groups for word in group if word}
-        # (the stdlib engine: a lookahead at each position reports the same words as an overlapped
-        # `regex` findall, with less overhead a call; the first-character guard skips the rest)
-        firsts = "".join(sorted({re.escape(word[0]) for word in words}))
-        longest_first = sorted(words, key=lambda w: (-len(w), w))
-        self.any_required = re.compile(
-            f"(?=[{firsts}])(?=({'|'.join(re.escape(w) for w in longest_first)}))" if words else "(?!)"
+        self.required = _WordGroups(groups)
+        self.all_need_words = all(self.required.needs)
+        # (guard characters, pattern, handler, bits of the groups it needs, quick pattern, the
+        # characters it starts with) of each recogniser, for _recognisers
+        self.built: list[tuple[str, str, Handler, int, str | None, str | None]] = []
+        for i, (handler, pattern, _, quick, quick_firsts) in enumerate(recognisers):
+            name = handler.__name__
+            chars = "".join(re.escape(ch) for ch in sorted(first & starts[name] if name in starts else first))
+            self.sources[name] = (chars, pattern)
+            self.built.append((chars, pattern, handler, self.required.needs[i], quick, quick_firsts))
+        self.recognisers = self._recognisers(wide=False)
+        self._wide: list[_Recogniser] | None = None  # (built at the first text beyond the BMP)
+        self.bare_year_followers = re.compile(
+            _stdlib(rf"[ \t]*(?:$|[，,、：:；;。！？!?\n\t]|{_alt(y.bare_year_followers)})")
         )
-        self.satisfies: dict[str, frozenset[tuple[int, int]]] = {
-            word: frozenset(
-                (i, g)
-                for i, word_groups in enumerate(groups)
-                for g, group in enumerate(word_groups)
-                if any(word.startswith(w) for w in group if w)
-            )
-            for word in words
-        }
-        self.bare_year_followers = regex.compile(
-            rf"[ \t]*(?:$|[，,、：:；;。！？!?\n\t]|{_alt(y.bare_year_followers)})"
-        )
-        self.bare_year_scope = regex.compile(rf"\s*{_alt(y.bare_year_scope_followers)}")
+        self.bare_year_scope = re.compile(_stdlib(rf"\s*{_alt(y.bare_year_scope_followers)}"))
 
-    def _prefilters(self) -> dict[str, tuple[list[list[str]], str | None]]:
-        """handler name → (groups of words, quick pattern): every match of its pattern that the
-        handler turns into a hit contains a word of each group and a match of the quick pattern
-        (see _patterns; what the handler rejects without a hit need not pass)."""
+    def _recognisers(self, *, wide: bool) -> list[_Recogniser]:
+        """(search, handler, bits of the groups it needs, quick search or None) of each
+        recogniser, for texts within the BMP or (wide) beyond it; see matches."""
+        return [
+            (
+                _overlapping(chars, pattern, wide=wide).search,
+                handler,
+                needs,
+                _quick(quick_firsts, quick, wide=wide) if quick else None,
+            )
+            for chars, pattern, handler, needs, quick, quick_firsts in self.built
+        ]
+
+    def wide_recognisers(self) -> list[_Recogniser]:
+        if self._wide is None:
+            self._wide = self._recognisers(wide=True)
+        return self._wide
+
+    def _prefilters(self) -> dict[str, tuple[list[list[str]], str | None, str | None]]:
+        """handler name → (groups of words, quick pattern, the characters a match of the quick
+        pattern can start with or None): every match of its pattern that the handler turns into a
+        hit contains a word of each group and a match of the quick pattern (see _patterns; what the
+        handler rejects without a hit need not pass)."""
         r = self.rules
         a, y = r.affixes, r.years
         conn = rf"\s*(?:{_alt(a.range_connectors)})\s*"
         year = rf"{_YEAR}\s*年"
         needing = set(r.durations.units_needing_within)
         return {
-            "_month_point": ([["月"]], None),
-            # a year and a closing word, a relative year (今年) or a word alone (年底)
+            "_month_point": ([["月"]], None, None),
+            # a year and a closing word (年 then the word or a blank: 2023年底, 2023年 底), a
+            # relative year (今年) or a word alone (年底)
             "_year_end": (
-                [["年", *y.relative, *y.alone_end_words]],
-                rf"{year}\s*{_alt(y.end_words)}|{_alt(y.relative)}|{_alt(y.alone_end_words)}",
+                [
+                    [
+                        *(f"年{end}" for end in y.end_words),
+                        *(f"年{blank}" for blank in _REGEX_SPACES),
+                        *y.relative,
+                        *y.alone_end_words,
+                    ]
+                ],
+                None,
+                None,
             ),
-            "_year_part": ([[*self.year_parts, r.year_parts.quarter_word]], None),
-            "_bare_year": ([["年"]], None),  # (a quick `year` spares too few scans to pay)
-            "_year_range": ([["年"], a.range_connectors], rf"{_YEAR}\s*年?{conn}{year}"),
-            # the handler wants 月 after the first number or (with no day there) a second month
-            "_range": ([a.range_connectors, ["月"]], None),
+            "_year_part": ([[*self.year_parts, r.year_parts.quarter_word]], None, None),
+            "_bare_year": ([["年"]], None, None),  # (a quick `year` spares too few scans to pay)
+            "_year_range": ([["年"], a.range_connectors], rf"{_YEAR}\s*年?{conn}{year}", _escaped_set(_YEAR_FIRSTS)),
+            # the handler wants 月 after the first number or (with no day there) a second month, and
+            # after the connector (and a year) a month or a day
+            "_range": (
+                [a.range_connectors, ["月"]],
+                rf"{_alt(a.range_connectors)}\s*(?:{year}\s*|{_alt(y.relative)})?(?:{_MONTH}\s*月|{_DAY}\s*[日号])",
+                _escaped_set(*(word[0] for word in a.range_connectors if word)),
+            ),
+            # (the words of a group are looked for at every position that starts one: a group of
+            # frequent characters such as 19|20, or 内 and 末 below, costs more than it spares)
             "_numeric": (
-                [["19", "20"], [".", "/", "-", "／"]],
+                [[".", "/", "-", "／"]],
                 r"(?:19|20)\d{2}(?P<sep>[./\-／])(?:1[0-2]|0?[1-9])(?P=sep)(?:3[01]|[12]\d|0?[1-9])",
+                None,  # (it opens with 19|20: the engine skips to a 1 or a 2 by itself)
             ),
-            "_five_year_plan": ([["十"], ["五"], [*r.five_year_plans.whole_words, *r.five_year_plans.end_words]], None),
-            "_recurring": ([[*r.recurring.prefixes, *r.recurring.words]], None),
-            # a count right before a unit, and before a unit that needs it a 内 word (3年内)
+            "_five_year_plan": ([["十"], ["五"]], None, None),
+            "_recurring": ([[*r.recurring.prefixes, *r.recurring.words]], None, None),
+            # a count right before a unit, and before a unit that needs it a 内 word (3年内): a hit
+            # holds its unit, or a unit that needs a 内 word right before one
             "_duration": (
-                [list(r.durations.units)],
+                [
+                    [unit for unit in r.durations.units if unit not in needing]
+                    + [unit + within for unit in r.durations.units if unit in needing for within in r.durations.within]
+                ],
                 rf"[\d半两一二三四五六七八九十百]\s*(?:{_alt(set(r.durations.units) - needing)}"
                 rf"|{_alt(needing)}{_alt(r.durations.within)})",
+                None,  # (it opens with a class: the engine skips to its characters by itself)
             ),
-            "_open": ([list(r.open_ended.words)], None),
-            "_festival": ([list(self.festivals), list(a.before_suffixes)], None),
+            "_open": ([list(r.open_ended.words)], None, None),
+            "_festival": ([list(self.festivals), list(a.before_suffixes)], None, None),
         }
 
     def _first_characters(self) -> set[str]:
@@ -443,7 +634,7 @@ class _Compiled:
             return {word[0] for words in groups for word in words if word}
 
         pre = firsts(a.by_prefixes, a.start_prefixes)
-        year = set("12〇零○Ｏ一二三四五六七八九")  # _YEAR
+        year = set(_YEAR_FIRSTS)
         month = set("0123456789十一二三四五六七八九")  # _MONTH
         rel = firsts(r.years.relative)
         return {
@@ -559,7 +750,7 @@ class _Compiled:
             return None
         if kind is DeadlineKind.DATE and (suffix in self.start_suffixes or prefix in self.start_prefixes):
             kind, last = DeadlineKind.RANGE, None
-        start, end = match.span()
+        start, end = match.span(1)
         return _Hit(start, end, kind, first, last, doc_year if assumed else None)
 
     # -- handlers: one per recogniser ---------------------------------------------------------
@@ -623,10 +814,10 @@ class _Compiled:
 
     def _reads_as_deadline(self, match: Any, text: str) -> bool:
         """Is a bare ``2020年`` here a deadline (see ``years`` in the rule file)?"""
-        end = match.end()
+        end = match.end(1)
         if self.bare_year_followers.match(text, end):
             return True
-        start = match.start()
+        start = match.start(1)
         while start and text[start - 1] in " \t":
             start -= 1
         opens_clause = not start or text[start - 1] in "，,。；;：:、（(\n\t"
@@ -659,7 +850,7 @@ class _Compiled:
             last_year = first_year + self.relative[match.group("rel2")]
             y2 = match.group("rel2")
         if first_year is None or last_year is None:
-            return _Hit(match.start(), match.end(), DeadlineKind.RANGE, None, None, None)
+            return _Hit(match.start(1), match.end(1), DeadlineKind.RANGE, None, None, None)
         if not (1900 <= first_year <= 2100 and 1900 <= last_year <= 2100):
             raise _NoDeadline
         first_month = _number(match.group("m"))
@@ -684,7 +875,7 @@ class _Compiled:
                 raise _NoDeadline
             last = _month_date(last.year + 1, last.month, last.day)  # 11月至次年2月 written without years
         return _Hit(
-            match.start(), match.end(), DeadlineKind.RANGE, first, last, doc_year if assumed else None
+            match.start(1), match.end(1), DeadlineKind.RANGE, first, last, doc_year if assumed else None
         )
 
     def _numeric(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
@@ -703,7 +894,7 @@ class _Compiled:
         return self._finish(match, kind, first, last, False, doc_year)
 
     def _recurring(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
-        return _Hit(match.start(), match.end(), DeadlineKind.RECURRING)
+        return _Hit(match.start(1), match.end(1), DeadlineKind.RECURRING)
 
     def _duration(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
         if match.group("u") in self.needing_within and not match.group("w"):
@@ -711,10 +902,10 @@ class _Compiled:
         count = match.group("n")
         if count != "半" and not count[0].isdigit():
             _number(count)  # raises ValueError on a run of numerals that is no number (一二三)
-        return _Hit(match.start(), match.end(), DeadlineKind.DURATION)
+        return _Hit(match.start(1), match.end(1), DeadlineKind.DURATION)
 
     def _open(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
-        return _Hit(match.start(), match.end(), DeadlineKind.OPEN)
+        return _Hit(match.start(1), match.end(1), DeadlineKind.OPEN)
 
     def _festival(self, match: Any, text: str, doc_year: int | None) -> _Hit | None:
         year = _resolve_year(match, doc_year, self.relative)
@@ -739,26 +930,38 @@ class _Compiled:
                 spans.extend(m.span() for m in pattern.finditer(text) if m.end() > m.start())
         return spans
 
-    def candidates(self, text: str, doc_year: int | None) -> Iterator[_Hit]:
-        present: set[tuple[int, int]] = set()
-        for word in set(self.any_required.findall(text)):
-            present |= self.satisfies[word]
-        for (pattern, handler), needs, quick in zip(self.recognisers, self.needs, self.quick, strict=True):
-            if not needs <= present or (quick is not None and quick.search(text) is None):
+    def matches(self, text: str) -> list[tuple[int, int, Any, Handler]]:
+        """(start, end, match, handler) of every non-empty match of every recogniser that may give
+        a hit in ``text``: recogniser by recogniser, each in order of position."""
+        present = self.required.present(text)
+        if not present and self.all_need_words:
+            return []
+        found: list[tuple[int, int, Any, Handler]] = []
+        recognisers = self.wide_recognisers() if present & self.required.beyond_bmp else self.recognisers
+        for search, handler, needs, quick in recognisers:
+            if present & needs != needs or (quick is not None and quick(text) is None):
                 continue
-            for match in pattern.finditer(text, overlapped=True):
-                if match.end() == match.start():
-                    continue
-                try:
-                    hit = handler(match, text, doc_year)
-                except (_NoDeadline, ValueError, OverflowError):
-                    continue
-                if hit is not None:
-                    yield hit
+            # every match, overlapping ones too (see _overlapping): group 1 is the match
+            match = search(text)
+            while match is not None:
+                start, end = match.span(1)
+                if end != start:
+                    found.append((start, end, match, handler))
+                match = search(text, start + 1)
+        return found
 
 
 def _compiled(rules: DeadlineRules) -> _Compiled:
-    return compiled(rules, _Compiled)
+    last = _LAST_COMPILED[0]
+    if last is not None and last[0] is rules:  # (one pipeline uses one rule set: no key to build)
+        return last[1]
+    found: _Compiled = compiled(rules, _Compiled)
+    _LAST_COMPILED[0] = (rules, found)
+    return found
+
+
+# the rule set last compiled and its recognisers (one entry, kept alive by `compiled` anyway)
+_LAST_COMPILED: list[tuple[DeadlineRules, _Compiled] | None] = [None]
 
 
 def deadline_rules() -> DeadlineRules:
@@ -767,29 +970,48 @@ def deadline_rules() -> DeadlineRules:
 
 
 def _scan(text: str, year: int | None, rules: DeadlineRules | None) -> list[_Hit]:
-    """Every time expression of ``text``: longest first, never overlapping, then in order."""
+    """Every time expression of ``text``: longest first, never overlapping, then in order.
+
+    The matches are ranked before their handlers run: a match overlapping one taken already is
+    never taken, whatever its handler would say, so only the matches that can still be taken
+    are read (the same choice as reading every match and ranking the hits: a match whose handler
+    gives no hit takes no room either way)."""
     c = _compiled(rules or deadline_rules())
     text = half_width(text)
-    hits = list(c.candidates(text, year))
-    if not hits:
+    found = c.matches(text)
+    if not found:
         return []  # no need for the negative patterns
     spans = c.masked(text)
     if spans:
         masked = bytearray(len(text))  # 1 where a negative pattern matched
         for start, end in spans:
             masked[start:end] = b"\x01" * (end - start)
-        hits = [h for h in hits if masked.find(1, h.start, h.end) < 0]
-    if len(hits) < 2:
-        return hits  # nothing to choose between
-    hits.sort(key=lambda h: (h.start - h.end, h.start))
+        found = [f for f in found if masked.find(1, f[0], f[1]) < 0]
+    if len(found) > 1:
+        found.sort(key=_longest_first)  # (stable: equal spans stay in recogniser order)
     taken = bytearray(len(text))  # 1 where a chosen expression stands
     chosen: list[_Hit] = []
-    for hit in hits:
-        if taken.find(1, hit.start, hit.end) < 0:
-            taken[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
+    for start, end, match, handler in found:
+        if taken.find(1, start, end) >= 0:
+            continue
+        try:
+            hit = handler(match, text, year)
+        except (_NoDeadline, ValueError, OverflowError):
+            continue  # not a time expression after all
+        if hit is not None:
+            taken[start:end] = b"\x01" * (end - start)
             chosen.append(hit)
-    chosen.sort(key=lambda h: h.start)
+    if len(chosen) > 1:
+        chosen.sort(key=_hit_start)
     return chosen
+
+
+def _longest_first(found: tuple[int, int, Any, Handler]) -> tuple[int, int]:
+    return found[0] - found[1], found[0]
+
+
+def _hit_start(hit: _Hit) -> int:
+    return hit.start
 
 
 # --- public API --------------------------------------------------------------------------------
@@ -815,7 +1037,8 @@ def find_deadlines(text: str, *, year: int | None, rules: DeadlineRules | None =
 _LAST_FOUND: list[tuple[DeadlineRules, int | None, str, tuple[Deadline, ...]] | None] = [None]
 
 
-_BARE_YEAR_MONTH = regex.compile(r"((?:19|20)\d{2})(?:\s*[./\-]\s*(1[0-2]|0?[1-9]))?")
+# (wide: a cell is matched once, and its \d may meet any digit)
+_BARE_YEAR_MONTH = re.compile(_stdlib(r"((?:19|20)\d{2})(?:\s*[./\-]\s*(1[0-2]|0?[1-9]))?", wide=True))
 
 
 def parse_deadline(expr: str, *, year: int | None, rules: DeadlineRules | None = None) -> Deadline | None:
