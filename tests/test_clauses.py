@@ -343,6 +343,12 @@ def test_several_clauses_in_order() -> None:
         pytest.param("区教育局、区财政局等部门按职责分工负责", ["区教育局", "区财政局"], id="duty-after-deng"),
         pytest.param("市直各部门按照各自职责抓好落实", ["市直各部门"], id="duty-anzhao-gezi"),
         pytest.param("区卫健委、区民政局分别负责", ["区卫健委", "区民政局"], id="duty-fenbie"),
+        pytest.param(
+            "各县（市、区）人民政府、市公安局、各乡镇（街道）", ["各县（市、区）人民政府", "市公安局", "各乡镇（街道）"],
+            id="brackets-only",
+        ),
+        pytest.param("市公安局、各县（市、", ["市公安局", "各县（市"], id="unclosed-bracket-ends-in-a-separator"),
+        pytest.param("市住建局、、市财政局", ["市住建局", "市财政局"], id="doubled-separator"),
     ],
 )
 def test_split_units(text: str, items: list[str]) -> None:
@@ -485,3 +491,22 @@ def test_no_segmenting_where_no_tail_is_a_unit_list(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(units, "_words", refuse)
     assert units.unit_list_suffix("市城市管理综合执法局市大数据中心2024年底") is None
     assert units.unit_list_suffix("各有关单位要认真组织实施") is None
+
+
+def test_offset_shifts_every_span_and_nothing_else() -> None:
+    """``offset``: the clauses of a text cut from a longer one, with spans in the longer one."""
+    whole = (
+        "（三）强化督查考核\n建立月通报制度，由区城管局牵头，各街道配合。"
+        "定期开展联合检查。（牵头单位：区城管局；配合单位：区公安分局、各街道办事处）\n"
+    )
+    start = whole.index("建立")
+    part = whole[start:]
+    plain = find_clauses(part)
+    shifted = find_clauses(part, offset=start)
+    assert len(plain) == 2 and len(shifted) == 2
+    for a, b in zip(plain, shifted, strict=True):
+        assert (b.start, b.end) == (a.start + start, a.end + start)
+        assert [(u.name, u.role, u.start + start, u.end + start) for u in a.units] == [
+            (u.name, u.role, u.start, u.end) for u in b.units]
+        assert all(whole[u.start:u.end] == u.name for u in b.units)
+    assert [u.name for cl in shifted for u in cl.units] == ["区城管局", "各街道", "区城管局", "区公安分局", "各街道办事处"]

@@ -746,3 +746,21 @@ def test_a_section_of_plain_paragraphs_stays_one_task() -> None:
     )
     plan = extract(text)
     assert [t.title for t in plan.tasks] == ["重点任务"]
+
+
+def test_tasks_survive_validation_unchanged() -> None:
+    """The task stage builds its models without validating them: every value must already be of
+    its declared type, so validating the dumped plan gives the same plan, field for field."""
+    from govplan.models import Section, Task, UnitRef
+
+    for text in (TABLE_LINES, UNNUMBERED, WORKING_PART):
+        plan = extract(text)
+        assert plan.tasks and any(t.units for t in plan.tasks)
+        assert Plan.model_validate(plan.model_dump()) == plan
+        for task in plan.tasks:
+            assert type(task) is Task and task.model_fields_set == set(Task.model_fields)
+            assert type(task.span) is tuple and all(type(x) is int for x in task.span)
+            for unit in task.units:
+                assert type(unit) is UnitRef and unit.model_fields_set == set(UnitRef.model_fields)
+                assert type(unit.role) is Role and type(unit.span) is tuple
+        assert all(type(s) is Section and type(s.span) is tuple for s in plan.sections)

@@ -15,8 +15,7 @@ offsets in the text given.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -49,16 +48,16 @@ class ClauseRules(RuleFile):
     examples: list[ClauseExample] = []
 
 
-@dataclass(frozen=True, slots=True)
-class FoundUnit:
+# named tuples, not frozen dataclasses: a document builds thousands, and a tuple is built in
+# half the time
+class FoundUnit(NamedTuple):
     name: str
     role: Role
     start: int
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Clause:
+class Clause(NamedTuple):
     start: int  # the whole clause, brackets included
     end: int
     units: tuple[FoundUnit, ...]
@@ -76,6 +75,7 @@ class _Compiled:
         self.label_role = rules.labels.by_word()
         labels = sorted(self.label_role, key=len, reverse=True)
         self.label = re.compile(r"(?P<label>" + "|".join(map(re.escape, labels)) + ")" + _SPACE + "*[:：]")
+        self.longest_label = max(map(len, labels), default=0)
         self.verb_role = rules.verbs.by_word()
         verbs = sorted(self.verb_role, key=len, reverse=True)
         verb_words = "|".join(map(re.escape, verbs))
@@ -128,8 +128,9 @@ _OTHER_FIELD = regex.compile(r"[，,；;\s]\s*\p{Han}{2,6}\s*[:：]")
 _LAST: list[Any] = [None, None, None]
 
 
-def find_clauses(text: str, rules: RuleSet | None = None) -> list[Clause]:
-    """Every responsibility clause in ``text``, in order."""
+def find_clauses(text: str, rules: RuleSet | None = None, offset: int = 0) -> list[Clause]:
+    """Every responsibility clause in ``text``, in order; spans are offsets in ``text`` plus
+    ``offset`` (the text's start in a longer one)."""
     ruleset = rules or default_rules()
     if _LAST[0] is not ruleset:
         _LAST[1] = _compiled(ruleset["clauses"])
@@ -137,8 +138,8 @@ def find_clauses(text: str, rules: RuleSet | None = None) -> list[Clause]:
         _LAST[0] = ruleset
     c: _Compiled = _LAST[1]
     unit_rules: UnitRules = _LAST[2]
-    clauses = _labelled(text, c, unit_rules)
-    unlabelled = _unlabelled(text, c, unit_rules)
+    clauses = _labelled(text, c, unit_rules, offset)
+    unlabelled = _unlabelled(text, c, unit_rules, offset)
     if not unlabelled:
         return clauses  # _labelled's clauses come in order of their starts already
     taken = [(cl.start, cl.end) for cl in clauses]
@@ -149,10 +150,18 @@ def find_clauses(text: str, rules: RuleSet | None = None) -> list[Clause]:
     return sorted(clauses, key=lambda cl: cl.start)
 
 
-def _labelled(text: str, c: _Compiled, unit_rules: UnitRules) -> list[Clause]:
-    if ":" not in text and "：" not in text:
+def _labelled(text: str, c: _Compiled, unit_rules: UnitRules, offset: int) -> list[Clause]:
+    wide, narrow = text.find("："), text.find(":")
+    if wide < 0 and narrow < 0:
         return []  # every label ends in a colon
-    labels = list(c.label.finditer(text))
+    # a label ends at most a run of spaces before a colon (the first one, or a later one: the run
+    # before a later colon starts after the first), so none starts more than the longest label
+    # before the run ending at the first colon: the scan starts there (str.isspace() takes every
+    # character the pattern's spaces match)
+    k = min(wide, narrow) if wide >= 0 and narrow >= 0 else max(wide, narrow)
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    labels = list(c.label.finditer(text, max(0, k - c.longest_label)))
     clauses: list[Clause] = []
     i = 0
     size = len(text)
@@ -178,7 +187,7 @@ def _labelled(text: str, c: _Compiled, unit_rules: UnitRules) -> list[Clause]:
                 value_end = next_label.start()
                 stop = "label"
             role = c.label_role[label.group("label")]
-            units.extend(_units_in(text, value_start, value_end, role, c, unit_rules))
+            units.extend(_units_in(text, value_start, value_end, role, c, unit_rules, offset))
             clause_end = value_end
             j += 1
             if stop != "label":
@@ -186,7 +195,7 @@ def _labelled(text: str, c: _Compiled, unit_rules: UnitRules) -> list[Clause]:
         start = open_pos if open_pos is not None else first.start()
         if open_pos is not None and clause_end < len(text) and text[clause_end] in _CLOSE:
             clause_end += 1
-        clauses.append(Clause(start, clause_end, tuple(units)))
+        clauses.append(Clause(start + offset, clause_end + offset, tuple(units)))
         i = j
     return clauses
 
@@ -228,8 +237,11 @@ def _value_end(text: str, start: int, in_bracket: bool) -> tuple[int, str]:
     return len(text), "end"
 
 
-def _units_in(text: str, start: int, end: int, role: Role, c: _Compiled, unit_rules: UnitRules) -> list[FoundUnit]:
+def _units_in(
+    text: str, start: int, end: int, role: Role, c: _Compiled, unit_rules: UnitRules, offset: int
+) -> list[FoundUnit]:
     value = text[start:end]
+    at = start + offset
     found = []
     for a, b, name in split_names(value):
         own_role = role
@@ -248,27 +260,37 @@ def _units_in(text: str, start: int, end: int, role: Role, c: _Compiled, unit_ru
             name = name[: glued.start()]
             b = a + len(value[a:b].rstrip()) - len(glued.group("verb"))
         if name and name not in ("无", "暂无"):
-            found.append(FoundUnit(name, own_role, start + a, start + b))
+            found.append(FoundUnit(name, own_role, at + a, at + b))
     return found
 
 
-def _unlabelled(text: str, c: _Compiled, unit_rules: UnitRules) -> list[Clause]:
+def _unlabelled(text: str, c: _Compiled, unit_rules: UnitRules, offset: int) -> list[Clause]:
     first_verb = c.any_verb.search(text)
     if first_verb is None:
         return []  # every assignment has a role verb (each pattern below requires one)
     clauses = []
     any_verb = c.any_verb.search
+    # next_verb: where the first verb at or after the last body start looked at starts.  A verb
+    # inside a body [a, b) (the search stopping at b) starts where one of the whole text does, so
+    # a body ending before next_verb holds none, and once none is left no later body holds one
+    next_verb = first_verb.start()
     for m in c.paren.finditer(text):
+        body_start, body_end = m.span("body")
+        if next_verb < body_start:
+            found = any_verb(text, body_start)
+            if found is None:
+                break
+            next_verb = found.start()
         # a body without a role verb has no segment with one: _assignment would find nothing
-        if any_verb(text, m.start("body"), m.end("body")):
-            units = _assignment(m.group("body"), m.start("body"), c, unit_rules)
+        if next_verb < body_end and any_verb(text, body_start, body_end):
+            units = _assignment(m.group("body"), body_start + offset, c, unit_rules)
             if units:
-                clauses.append(Clause(m.start(), m.end(), tuple(units)))
+                clauses.append(Clause(m.start() + offset, m.end() + offset, tuple(units)))
     if "由" in text:  # by_phrase starts with it
         for m in c.by_phrase.finditer(text):
-            units = _assignment(m.group("body"), m.start("body"), c, unit_rules)
+            units = _assignment(m.group("body"), m.start("body") + offset, c, unit_rules)
             if units:
-                clauses.append(Clause(m.start(), m.end(), tuple(units)))
+                clauses.append(Clause(m.start() + offset, m.end() + offset, tuple(units)))
     tried: set[int] = set()
     # a sentence can only be an assignment if a verb ends a segment; no verb starts before the first
     for verb in c.verb_end.finditer(text, first_verb.start()):
@@ -279,9 +301,9 @@ def _unlabelled(text: str, c: _Compiled, unit_rules: UnitRules) -> list[Clause]:
         whole = c.sentence.match(text, start)
         if whole is None:
             continue
-        units = _assignment(whole.group("body"), whole.start("body"), c, unit_rules, strict=True)
+        units = _assignment(whole.group("body"), whole.start("body") + offset, c, unit_rules, strict=True)
         if units:
-            clauses.append(Clause(whole.start("body"), whole.end(), tuple(units)))
+            clauses.append(Clause(whole.start("body") + offset, whole.end() + offset, tuple(units)))
     return clauses
 
 

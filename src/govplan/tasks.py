@@ -15,9 +15,10 @@ import dataclasses
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import regex
+from pydantic import BaseModel
 
 from .clauses import Clause, FoundUnit, find_clauses
 from .deadlines import find_deadlines, parse_deadline, parse_period
@@ -136,7 +137,7 @@ def build_tasks(
         drafts.extend(table_drafts)
         # headings after the table: everything in document order, ids renumbered
         result.sections = [
-            section.model_copy(update={"id": f"s{n}"})
+            _copied(section, {"id": f"s{n}"})
             for n, section in enumerate(sorted(result.sections, key=lambda s: s.span[0]), start=1)
         ]
         drafts.sort(key=lambda d: d.start)
@@ -164,15 +165,7 @@ class _Draft:
 
 
 def _clauses_in(clean: CleanText, start: int, end: int, rules: RuleSet) -> list[Clause]:
-    found = find_clauses(clean.text[start:end], rules)
-    return [
-        Clause(
-            cl.start + start,
-            cl.end + start,
-            tuple(FoundUnit(u.name, u.role, u.start + start, u.end + start) for u in cl.units),
-        )
-        for cl in found
-    ]
+    return find_clauses(clean.text[start:end], rules, offset=start)
 
 
 def _children(headings: list[Heading], index: int) -> list[int]:
@@ -187,11 +180,40 @@ def _children(headings: list[Heading], index: int) -> list[int]:
     return out
 
 
-def _top(headings: list[Heading], index: int) -> Heading:
-    for j in range(index, -1, -1):
-        if headings[j].section.level == 1:
-            return headings[j]
-    return headings[index]
+class _Tree:
+    """The outline's structure, worked out once, by index: each heading's children (the headings
+    one level down before the next heading of its level or above), the headings of its subtree
+    without children (``leaves_under``), and the level-1 heading it stands under (itself
+    when there is none before it)."""
+
+    def __init__(self, headings: list[Heading]) -> None:
+        levels = [h.section.level for h in headings]
+        size = len(levels)
+        # past[i]: the first heading after i's subtree (the first later one of its level or above);
+        # the open headings on the stack have increasing levels, and once those of j's level or
+        # above are closed, the top is the nearest one above j: j is its child if one level down
+        past = [size] * size
+        children: list[list[int]] = [[] for _ in levels]
+        stack: list[int] = []
+        for j, level in enumerate(levels):
+            while stack and levels[stack[-1]] >= level:
+                past[stack.pop()] = j
+            if stack and levels[stack[-1]] == level - 1:
+                children[stack[-1]].append(j)
+            stack.append(j)
+        self.past = past
+        self.children = children
+        top: list[Heading] = []
+        last_top: Heading | None = None
+        for heading, level in zip(headings, levels, strict=True):
+            if level == 1:
+                last_top = heading
+            top.append(last_top if last_top is not None else heading)
+        self.top = top
+
+    def leaves_under(self, index: int) -> list[int]:
+        children = self.children
+        return [j for j in range(index + 1, self.past[index]) if not children[j]]
 
 
 def _table_end(table: Table) -> int:
@@ -205,27 +227,28 @@ def _outline_tasks(
 ) -> list[_Draft]:
     own: list[list[Clause]] = [_clauses_in(clean, h.start, h.own_end, rules) for h in headings]
     inherited: list[list[FoundUnit]] = [[] for _ in headings]
+    tree = _Tree(headings)
     tops = [h for h in headings if h.section.level == 1]
     has_working = any(c.working.search(h.section.title) for h in tops)
 
     def working(i: int) -> bool:
         if headings[i].style in ("article", "chapter", "part"):
             return False  # the articles of a regulation are not tasks
-        title = _top(headings, i).section.title
+        title = tree.top[i].section.title
         if has_working:
             return bool(c.working.search(title))
         return is_plan and not c.non_working.search(title)
 
     # a 职责分工 part whose headings name units: the unit is responsible for each duty under it
     for i, heading in enumerate(headings):
-        if heading.section.level > 1 and c.duty_sections.search(_top(headings, i).section.title):
+        if heading.section.level > 1 and c.duty_sections.search(tree.top[i].section.title):
             unit_units = _title_units(clean, heading, rules)
             if unit_units and not own[i]:
                 own[i] = [Clause(heading.start, heading.title_end, tuple(unit_units))]
 
     # clauses written once for a group
     for i in range(len(headings)):
-        kids = _children(headings, i)
+        kids = tree.children[i]
         if not kids or not own[i]:
             if kids:
                 _clause_after_last_item(clean, headings, own, inherited, kids)
@@ -233,7 +256,7 @@ def _outline_tasks(
         heading = headings[i]
         title_units = [u for cl in own[i] if _in_title(clean, heading, cl) for u in cl.units]
         all_units = [u for cl in own[i] for u in cl.units]
-        leaves = _leaves_under(headings, i)
+        leaves = tree.leaves_under(i)
         below = [k for k in range(i + 1, (leaves[-1] if leaves else i) + 1) if own[k]]
         if not below:
             for k in leaves:  # the clause in the group heading governs every item under it
@@ -247,13 +270,13 @@ def _outline_tasks(
 
     drafts: list[_Draft] = []
     for i, heading in enumerate(headings):
-        kids = _children(headings, i)
+        kids = tree.children[i]
         mine = [u for cl in own[i] for u in cl.units]
         units = _union(mine, inherited[i])
         if not kids and not mine and table_start is not None and heading.own_end == table_start:
             continue  # the heading the task table stands under: its rows are its tasks
         if kids:
-            leaves = _leaves_under(headings, i)
+            leaves = tree.leaves_under(i)
             kids_have = any(own[k] or inherited[k] for k in leaves)
             is_task = bool(mine) and kids_have and not all(inherited[k] for k in leaves)
         else:
@@ -356,8 +379,8 @@ def _titles_without_clauses(clean: CleanText, headings: list[Heading], rules: Ru
                 title_start = heading.title_end - len(title_text) + title_text.find(heading.section.title)
                 title = clean.text[title_start:cut].strip() if title_start < cut else ""
                 if title:
-                    section = heading.section.model_copy(
-                        update={"title": title, "span": clean.span(heading.start, title_start + len(title))})
+                    section = _copied(
+                        heading.section, {"title": title, "span": clean.span(heading.start, title_start + len(title))})
                     heading = dataclasses.replace(heading, section=section, title_end=title_start + len(title))
         out.append(heading)
     return out
@@ -385,6 +408,8 @@ def _clause_after_last_item(
 
 def _union(mine: list[FoundUnit], group: list[FoundUnit]) -> list[FoundUnit]:
     """A task's own units, then the group's that it does not name itself (same name and role)."""
+    if not group:
+        return [*mine]
     seen = {(u.name, u.role) for u in mine}
     return [*mine, *(u for u in group if (u.name, u.role) not in seen)]
 
@@ -397,17 +422,6 @@ def _title_units(clean: CleanText, heading: Heading, rules: RuleSet) -> list[Fou
     at = clean.text.find(title, heading.start, heading.title_end + 1)
     at = at if at >= 0 else heading.start
     return [FoundUnit(clean_name(title[a:b]), Role.RESPONSIBLE, at + a, at + b) for a, b in split_units(title)]
-
-
-def _leaves_under(headings: list[Heading], index: int) -> list[int]:
-    level = headings[index].section.level
-    out = []
-    for j in range(index + 1, len(headings)):
-        if headings[j].section.level <= level:
-            break
-        if not _children(headings, j):
-            out.append(j)
-    return out
 
 
 def _starts_line(clean: CleanText, pos: int) -> bool:
@@ -436,22 +450,18 @@ def _table_tasks(clean: CleanText, table: Table, headings: list[Heading], first_
         group_path = "/".join(p for p in (parent_path, group.number) if p)
         if group.number:
             n += 1
-            sections.append(
-                Section(
-                    id=f"s{n}", level=base_level + 1, number=group.number, title=group.title, path=group_path,
-                    line=clean.line(group.start), span=clean.span(group.start, group.title_end),
-                )
-            )
+            sections.append(_construct(Section, {
+                "id": f"s{n}", "level": base_level + 1, "number": group.number, "title": group.title,
+                "path": group_path, "line": clean.line(group.start), "span": clean.span(group.start, group.title_end),
+            }))
         row_level = base_level + (2 if group.number else 1)
         for row in group.rows:
             n += 1
             path = "/".join(p for p in (group_path, row.number) if p)
-            sections.append(
-                Section(
-                    id=f"s{n}", level=row_level, number=row.number, title=row.title, path=path,
-                    line=clean.line(row.start), span=clean.span(row.start, row.title_end),
-                )
-            )
+            sections.append(_construct(Section, {
+                "id": f"s{n}", "level": row_level, "number": row.number, "title": row.title, "path": path,
+                "line": clean.line(row.start), "span": clean.span(row.start, row.title_end),
+            }))
             drafts.append(
                 _Draft(
                     section=path, title=row.title, start=row.start, body_start=row.title_end, end=row.end,
@@ -465,9 +475,13 @@ def _table_tasks(clean: CleanText, table: Table, headings: list[Heading], first_
 
 def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int]]) -> str:
     """The task's text with clauses and cells blanked out (same length, so offsets hold)."""
-    spans = sorted((max(a, start), min(b, end)) for a, b in skip if max(a, start) < min(b, end))
+    if not skip:
+        return clean.text[start:end]
+    # max(a, start) < min(b, end), spelled out
+    spans = [(max(a, start), min(b, end)) for a, b in skip if a < b and a < end and start < b and start < end]
     if not spans:
         return clean.text[start:end]
+    spans.sort()
     pieces: list[str] = []
     pos = start
     for a, b in spans:  # a piece at a time, not a character at a time
@@ -483,7 +497,58 @@ def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int
 
 def _shift(clean: CleanText, item: Any, base: int) -> Any:
     a, b = item.span
-    return item.model_copy(update={"span": clean.span(base + a, base + b)})
+    return _copied(item, {"span": clean.span(base + a, base + b)})
+
+
+# --- models built without validation -------------------------------------------------------------
+# Validating a model costs more than building it, and the models below are built from values that
+# already have their declared types (str, int, Role, tuples of ints for spans, lists of models
+# built by the stages).  ``_construct`` is ``cls.model_construct(**values)`` for ``values`` holding
+# every field in declared order, and ``_copied`` is ``model.model_copy(update=update)``: the same
+# ``__dict__``, fields set, extra and private attributes (None: the models forbid extra fields and
+# have no private attributes), without the per-field Python loop of model_construct (which takes
+# longer than validating) or the generic copy machinery.
+_M = TypeVar("_M", bound=BaseModel)
+_set = object.__setattr__
+_new = object.__new__
+
+
+def _construct(cls: type[_M], values: dict[str, Any]) -> _M:
+    model = cls.__new__(cls)
+    _set(model, "__dict__", values)
+    _set(model, "__pydantic_fields_set__", set(values))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+_UNIT_FIELDS = frozenset(UnitRef.model_fields)
+
+
+def _unit_refs(clean: CleanText, units: list[FoundUnit], canonical: dict[str, str]) -> list[UnitRef]:
+    """A UnitRef for each unit: ``_construct`` written out (a task has several; every value is of
+    its declared type: names are str, FoundUnit.role is a Role, spans are tuples of ints)."""
+    span = clean.span
+    refs = []
+    for name, role, start, end in units:
+        ref = _new(UnitRef)
+        _set(ref, "__dict__", {"name": name, "canonical": canonical.get(name, name), "role": role, "span": span(start, end)})
+        _set(ref, "__pydantic_fields_set__", set(_UNIT_FIELDS))
+        _set(ref, "__pydantic_extra__", None)
+        _set(ref, "__pydantic_private__", None)
+        refs.append(ref)
+    return refs
+
+
+def _copied(model: _M, update: dict[str, Any]) -> _M:
+    values = model.__dict__.copy()
+    values.update(update)
+    copy = model.__class__.__new__(model.__class__)
+    _set(copy, "__dict__", values)
+    _set(copy, "__pydantic_fields_set__", model.__pydantic_fields_set__ | update.keys())
+    _set(copy, "__pydantic_extra__", None)
+    _set(copy, "__pydantic_private__", None)
+    return copy
 
 
 def _finish(
@@ -504,30 +569,28 @@ def _finish(
             cells[cell_text] = _parse_deadline(cell_text, year, rules)
         parsed = cells[cell_text]
         if parsed is not None:
-            deadlines.append(parsed.model_copy(update={"span": clean.span(a, b)}))
+            deadlines.append(_copied(parsed, {"span": clean.span(a, b)}))
     else:
         deadlines = [_shift(clean, d, draft.start) for d in _find_deadlines(text, year, rules)]
     base = draft.start
+    span = clean.span
     targets = [  # one copy with both updates: the same fields, the same fields set
-        t.model_copy(update={"span": clean.span(base + t.span[0], base + t.span[1]), "task": task_id})
+        _copied(t, {"span": span(base + t.span[0], base + t.span[1]), "task": task_id})
         for t in _find_targets(text, year, rules)
     ]
-    units = [
-        UnitRef(name=u.name, canonical=canonical.get(u.name, u.name), role=u.role, span=clean.span(u.start, u.end))
-        for u in draft.units
-    ]
+    units = _unit_refs(clean, draft.units, canonical)
     body = clean.text[draft.body_start:draft.end].strip().lstrip("。").strip()
-    return Task(
-        id=task_id,
-        section=draft.section,
-        title=draft.title,
-        text=body,
-        units=units,
-        deadlines=deadlines,
-        targets=targets,
-        line=clean.line(draft.start),
-        span=clean.span(draft.start, draft.end),
-    )
+    return _construct(Task, {
+        "id": task_id,
+        "section": draft.section,
+        "title": draft.title,
+        "text": body,
+        "units": units,
+        "deadlines": deadlines,
+        "targets": targets,
+        "line": clean.line(draft.start),
+        "span": span(draft.start, draft.end),
+    })
 
 
 def _document_targets(
@@ -560,10 +623,10 @@ def _document_targets(
             continue  # no text: no target
         # a target found here starts at a raw position origin[p] for some p of the text; where all
         # of those fall inside tasks, every target found would be dropped: no need to look
-        if task_spans:
-            window = origin[text_start:heading.own_end]
-            if within_a_task(min(window), max(window)):
-                continue
+        # (origin increases: cleaning drops characters and keeps the rest in order, so the
+        # first and the last position are the least and the greatest)
+        if task_spans and within_a_task(origin[text_start], origin[heading.own_end - 1]):
+            continue
         titles = [h.section.title for h in _ancestors(headings, i)]
         if any(c.fact_sections.search(t) for t in titles):
             continue

@@ -57,6 +57,8 @@ _TRIM = re.compile(f"^[{_REGEX_SPACE}:：、，,；;。.]+|[{_REGEX_SPACE}:：�
 # the characters _TRIM takes besides whitespace: a piece whose end is none of them nor a space
 # (str.isspace, a superset of \s) is left as it is
 _TRIM_MARKS = frozenset(":：、，,；;。.")
+_INNER_TRIM = re.compile("[:：。.]")  # _TRIM_MARKS less the separators
+_LIST_EXTRAS = re.compile("[" + re.escape(_OPEN + _CLOSE) + ":：。.等]")  # brackets, _INNER_TRIM, 等
 _ETC = re.compile(r"等(?:相关|有关|其他)?(?:单位|部门|企业|机构)?[。.]?$")
 _BAD = regex.compile(
     r"[。！？!?：:]|\d{4}年|^\d|[要将需]|应(?!急|用)|"
@@ -125,10 +127,30 @@ def split_units(text: str, rules: UnitRules | None = None) -> list[tuple[int, in
 
 def split_names(text: str, rules: UnitRules | None = None) -> list[tuple[int, int, str]]:
     """``split_units`` with each item's ``clean_name`` (start, end, name)."""
-    duty = (_compiled(rules) if rules is not None else _default_compiled()).trailing_duty
     items: list[tuple[int, int]] = []
     spaced = _has_space(text)
-    if _BRACKET.search(text) is None:  # depth 0 throughout: every separator splits
+    # the cuts only where they can change something (the same tests, once for the whole text);
+    # the duty pattern is looked up only where its words are
+    duty_words = "职" in text or "负责" in text or "分工" in text
+    duty = (_compiled(rules) if rules is not None else _default_compiled()).trailing_duty if duty_words else None
+    may_duty = duty is not None
+    out: list[tuple[int, int, str]] = []
+    if not (spaced or duty_words) and _LIST_EXTRAS.search(text) is None:
+        # the usual list (市住建局、各区人民政府): no whitespace anywhere (str.isspace() characters
+        # are the ASCII space and unprintable ones), no bracket, nothing to cut, and of _TRIM's
+        # characters only the separators, which split: each piece is its own name
+        start = 0
+        for part in _SEPARATOR.split(text):
+            if part:
+                out.append((start, start + len(part), part))
+            start += len(part) + 1
+        return out
+    may_etc = "等" in text
+    bracketed = _BRACKET.search(text) is not None
+    # as above, but brackets allowed: a piece is its own name unless it begins or ends in a
+    # separator (inside brackets)
+    plain = not (spaced or may_duty or may_etc) and _INNER_TRIM.search(text) is None
+    if not bracketed:  # depth 0 throughout: every separator splits
         start = 0
         for part in _SEPARATOR.split(text):
             items.append((start, start + len(part)))
@@ -149,13 +171,12 @@ def split_names(text: str, rules: UnitRules | None = None) -> list[tuple[int, in
         items.append((start, len(text)))
     if spaced:  # without a space anywhere no item has two words: _split_on_spaces keeps each
         items = [piece for a, b in items for piece in _split_on_spaces(text, a, b)]
-    # the cuts only where they can change something (the same tests, once for the whole text)
-    may_duty = duty is not None and ("职" in text or "负责" in text or "分工" in text)
-    may_etc = "等" in text
-    out = []
     for a, b in items:
         piece = text[a:b]
         if not piece:
+            continue
+        if plain and piece[0] not in _TRIM_MARKS and piece[-1] not in _TRIM_MARKS:
+            out.append((a, b, piece))  # nothing to trim or cut: the loop below keeps it as it is
             continue
         # the regexes only where they can change something: _TRIM only at an end that is one of
         # its characters, and _ETC needs its 等
