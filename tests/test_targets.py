@@ -326,3 +326,64 @@ def test_per_n_norms_are_no_targets(text: str) -> None:
 
 def test_per_n_indicator_stays_a_target() -> None:
     assert [(c, v, u) for c, v, u, _ in _read("每千人口拥有执业（助理）医师数达到3.2人")] == [("=", 3.2, "人")]
+
+
+# --- the fast paths read the same as the plain ones --------------------------------------------
+
+
+def test_full_width_text_reads_as_half_width() -> None:
+    """Texts are screened for a quantity as written, before half_width: full-width digits, ％ and
+    ／ must still let a quantity through (毫克／升 is a unit only once made half-width)."""
+    from govplan.deadlines import half_width
+
+    for text in [
+        "到２０２５年，绿色出行比例达到８０％以上",
+        "出水化学需氧量控制在５０毫克／升以下",
+        "新建充电桩１２０个，其中快充桩３０个",
+        "数据中心电能使用效率（PUE）值不高于１．２５",
+        "争取半数以上社区达标，覆盖率提高到百分之九十",
+    ]:
+        found = [(t.comparator, t.value, t.unit, t.indicator, t.deadline, t.span) for t in find_targets(text, year=2024)]
+        plain = [
+            (t.comparator, t.value, t.unit, t.indicator, t.deadline, t.span)
+            for t in find_targets(half_width(text), year=2024)
+        ]
+        assert found == plain and found, text
+
+
+def test_half_width_only_translates_its_table() -> None:
+    """_may_hold_quantity relies on half_width changing just the characters of HALF_WIDTH."""
+    from govplan.deadlines import HALF_WIDTH, half_width
+
+    bmp = "".join(chr(i) for i in range(0x10000) if not 0xD800 <= i < 0xE000)
+    assert half_width(bmp) == bmp.translate(HALF_WIDTH)
+
+
+_SCREEN_ALPHABET = st.sampled_from(
+    [*"0123456789.,一二三十百万亿%％／个家项条类人元米岁×xA每由在已（）《》“”\"，。；、 ", "全市", "现有", "方面",
+     "措施", "的基础上", "总投资", "建筑面积", "每个", "不超过", "完成", "其中", "达到", "不少于", "dn", "平方米"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(_SCREEN_ALPHABET, max_size=30))
+def test_screens_and_spans_agree_with_plain_scans(parts: list[str]) -> None:
+    """The word screens skip only patterns that cannot match; a quantity is never screened out;
+    the overlap test by furthest end agrees with testing every span."""
+    from govplan.deadlines import half_width
+    from govplan.targets import _Candidate, _compiled, _may_hold_quantity, _mentions, _outside
+
+    text = "".join(parts)
+    c = _compiled(target_rules())
+    plain = sorted(m.span() for p in c.not_targets for m in p.finditer(text) if m.end() > m.start())
+    assert sorted(c.masked(text, len(text) + 1)) == plain
+    cut = len(text) // 2
+    assert sorted(c.masked(text, cut)) == [s for s in plain if s[0] < cut]
+    constructions = sorted(m.span() for p in c.constructions for m in p.finditer(text))
+    assert sorted(c.licensed_by_construction(text)) == constructions
+    mentions = _mentions(half_width(text), c)
+    if mentions:
+        assert _may_hold_quantity(text, c)
+    candidates = [_Candidate(m, None, None, (0, len(text)), 0) for m in mentions]
+    kept = [x for x in candidates if not any(a < x.mention.end and x.mention.start < b for a, b in plain)]
+    assert _outside(candidates, plain) == kept

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import re
 from array import array
 from collections.abc import Callable, Iterable
@@ -34,7 +35,7 @@ from typing import Any, NamedTuple
 import regex
 from pydantic import field_validator
 
-from .deadlines import DeadlineRules, find_deadlines, half_width
+from .deadlines import HALF_WIDTH, DeadlineRules, find_deadlines, half_width
 from .models import Comparator, Deadline, DeadlineKind, Target
 from .numerals import to_number
 from .ruleset import RuleFile, compiled, default_rules, field_mismatches, needed_words
@@ -180,6 +181,15 @@ def _alt(words: Iterable[str]) -> str:
     return "(?:" + "|".join(regex.escape(w) for w in unique) + ")" if unique else "(?!)"
 
 
+def _first_of(words: Iterable[str]) -> str:
+    """A lookahead for the first characters of ``words`` (placed before their alternation: the
+    same matches, fewer tries)."""
+    firsts = {word[:1] for word in words}
+    if not firsts or "" in firsts:  # no word (no match at all), or an empty one: no guard
+        return ""
+    return "(?=[" + "".join(regex.escape(ch) for ch in sorted(firsts)) + "])"
+
+
 def _expand(pattern: str, measures: list[str]) -> str:
     """A rule pattern with its macros ({num}, {measure}) filled in."""
     return pattern.replace("{num}", _NUM).replace("{measure}", _alt(measures))
@@ -191,45 +201,118 @@ def _required(pattern: str) -> list[frozenset[str]] | None:
     return [frozenset(group) for group in needed_words(pattern)] or None
 
 
-def _word_test(words: frozenset[str]) -> Callable[[str], bool] | None:
-    """A cheap test whether a text holds one of ``words`` (None: none cheaper than the pattern):
-    ``in`` for up to four words; a standard-library regex of plain literals (which scans faster
-    than ``regex``) for up to sixteen words of two characters or more; else none."""
+class _Screened:
+    """The ``finditer`` of each of ``patterns``, skipped where the text cannot hold a match: every
+    match holds a word of each group ``ruleset.needed_words`` gives for its source (每, 的基础上,
+    one of 全区|全市…, a Latin letter), and most texts lack one.
+
+    One group of each pattern is tested, the first that can be tested cheaply of: the groups of up
+    to four words (fewest first, with ``in``); of up to sixteen words of two characters or more
+    (those of all patterns looked for in one pass of the standard library's engine, which scans
+    for plain literals faster than ``regex``); of single characters (a class of that engine)."""
+
+    def __init__(self, patterns: list[Any], sources: list[str]) -> None:
+        self.patterns = patterns
+        # per pattern, how its group is tested: a word (``in``), a test, or the index of the group
+        # among those ``find_words`` looks for; None: not tested
+        self.tests: list[str | Callable[[str], bool] | int | None] = []
+        scanned: list[frozenset[str]] = []
+        for source in sources:
+            # digits are in about every text that has a count: no test worth its cost
+            groups = sorted(
+                (g for g in _required(source) or () if not all(w.isascii() and w.isdigit() for w in g)),
+                key=lambda g: (len(g), -min(map(len, g))),
+            )
+            few = next((g for g in groups if len(g) <= 4), None)
+            many = next((g for g in groups if len(g) <= 16 and min(map(len, g)) >= 2), None)
+            chars = next((g for g in groups if all(len(w) == 1 for w in g)), None)
+            test: str | Callable[[str], bool] | int | None = None
+            if few is not None:  # (one word: ``in`` without a call)
+                test = next(iter(few)) if len(few) == 1 else _any_word_test(few)
+            elif many is not None:
+                test = len(scanned)
+                scanned.append(many)
+            elif chars is not None:
+                test = _found_test(re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]").search)
+            self.tests.append(test)
+        # A lookahead at each position gives the longest word there (longest first), and a
+        # shorter word there is a prefix of it: a word is in the text exactly when it is a prefix
+        # of a word found.  (The first characters make a quick guard.)
+        words = {word for group in scanned for word in group}
+        longest_first = sorted(words, key=lambda w: (-len(w), w))
+        firsts = "".join(sorted({re.escape(word[0]) for word in words}))
+        self.find_words = re.compile(
+            f"(?=[{firsts}])(?=({'|'.join(re.escape(w) for w in longest_first)}))" if words else "(?!)"
+        ).findall
+        self.groups_of: dict[str, frozenset[int]] = {  # a word found → the scanned groups holding it
+            word: frozenset(i for i, group in enumerate(scanned) if any(word.startswith(w) for w in group))
+            for word in words
+        }
+
+    def running(self, text: str) -> list[Any]:
+        """The patterns that may match in ``text`` (the others lack a word their matches need)."""
+        found: set[int] | None = None  # the scanned groups in the text, once needed
+        out: list[Any] = []
+        for pattern, test in zip(self.patterns, self.tests, strict=True):
+            if test is None:
+                out.append(pattern)
+            elif type(test) is str:
+                if test in text:
+                    out.append(pattern)
+            elif type(test) is int:
+                if found is None:
+                    found = set()
+                    for word in set(self.find_words(text)):
+                        found |= self.groups_of[word]
+                if test in found:
+                    out.append(pattern)
+            elif test(text):  # type: ignore[operator]
+                out.append(pattern)
+        return out
+
+
+def _any_word_test(words: Iterable[str]) -> Callable[[str], bool]:
     ordered = tuple(sorted(words, key=lambda w: (-len(w), w)))
-    if len(ordered) == 1:
-        word = ordered[0]
-        return lambda text: word in text
-    if len(ordered) <= 4:
-        return lambda text: any(w in text for w in ordered)
-    if len(ordered) <= 16 and min(map(len, ordered)) >= 2:
-        search = re.compile("|".join(re.escape(w) for w in ordered)).search
-        return lambda text: search(text) is not None
-    return None
+    return lambda text: any(w in text for w in ordered)
 
 
-def _screened(pattern: Any, source: str) -> Callable[[str], Iterable[Any]]:
-    """``pattern.finditer``, but nothing without running it where a text lacks a word every
-    match of the pattern holds (``_required`` of its ``source``): most rule patterns need a
-    word such as 每, 的基础上, 岁 or ×, which most texts do not have."""
-    # digits are in about every text that has a count: no test worth its cost
-    parts = sorted(
-        (p for p in _required(source) or () if not all(w.isascii() and w.isdigit() for w in p)),
-        key=lambda p: (len(p), -min(map(len, p))),
-    )
-    for part in parts:  # the part with the cheapest test
-        test = _word_test(part)
-        if test is not None:
-            return lambda text: pattern.finditer(text) if test(text) else ()
-    return pattern.finditer
+def _found_test(search: Callable[[str], Any]) -> Callable[[str], bool]:
+    return lambda text: search(text) is not None
+
+
+def _full_width_spellings(words: Iterable[str]) -> set[str]:
+    """``words`` and every spelling of them that ``half_width`` makes into one of them (％ for %,
+    毫克／升 for 毫克/升)."""
+    spellings: set[str] = set()
+    for word in words:
+        options = [(ch, *_FULL_WIDTH_OF.get(ch, ())) for ch in word]
+        spellings.update("".join(chars) for chars in itertools.product(*options))
+    return spellings
+
+
+_FULL_WIDTH_OF: dict[str, list[str]] = {}  # an ASCII character → the full-width ones half_width reads as it
+for _full, _ascii in HALF_WIDTH.items():
+    _FULL_WIDTH_OF.setdefault(chr(_ascii), []).append(chr(_full))
 
 
 @lru_cache(maxsize=1)
-def _stdlib_covers_regex() -> bool:
-    """Does the standard library's ``re`` match every character of the Basic Multilingual Plane
-    that ``regex`` matches with \\d or \\s?  (Their Unicode tables may differ in version; the
-    other planes are let through as a digit or a space by the patterns that rely on this.)"""
+def _regex_digits_and_spaces() -> tuple[str, str]:
+    """The characters `regex` matches with \\d and with \\s, as bodies of classes for the standard
+    library's ``re``: those of the Basic Multilingual Plane spelt out as ranges (a class of ranges
+    tests faster than \\d, and the two engines' Unicode tables differ), and every other plane."""
     bmp = array("I", range(0x10000)).tobytes().decode("utf-32-le", "surrogatepass")
-    return all(not re.sub(cls, "", "".join(regex.findall(cls, bmp))) for cls in (r"\d", r"\s"))
+
+    def ranges(cls: str) -> str:
+        points = [ord(ch) for ch in regex.findall(cls, bmp)]
+        runs: list[list[int]] = []
+        for point in points:
+            if runs and runs[-1][1] == point - 1:
+                runs[-1][1] = point
+            else:
+                runs.append([point, point])
+        return "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in runs) + "\\U00010000-\\U0010ffff"
+
+    return ranges(r"\d"), ranges(r"\s")
 
 
 class _Compiled:
@@ -256,7 +339,10 @@ class _Compiled:
             rf"(?P<frac>{_alt(n.fractions)})"
             rf"|(?P<pw>{_alt(n.percent_words)})(?P<pnum>\d+(?:\.\d+)?|[一二两三四五六七八九十百零〇点]+)"
             rf"|(?:(?<![\d.A-Za-z])(?P<arabic>\d+(?:,\d{{3}})*(?:\.\d+)?)|(?P<word>{_WORD_NUMERAL}))"
-            rf"\s*(?P<mult>{_alt(n.multipliers)})?\s*(?P<approx>{_alt(n.approx)})?\s*(?P<unit>{_alt(units)})?"
+            rf"\s*(?P<mult>{_alt(n.multipliers)})?\s*(?P<approx>{_alt(n.approx)})?"
+            # (the unit's first characters looked ahead for, to spare trying every unit after most
+            # numbers; the same matches, as a unit can only start with one of them)
+            rf"\s*(?:{_first_of(units)}(?P<unit>{_alt(units)}))?"
         )
         self.before_words = regex.compile(_alt(c.before))
         self.after_words = regex.compile(
@@ -269,14 +355,13 @@ class _Compiled:
         self.constructions = [regex.compile(_expand(p, u.measures)) for p in rules.licensing.constructions]
         self.not_targets = [regex.compile(_expand(p, u.measures)) for p in rules.not_targets.patterns]
         # most patterns need a word such as 每, 基础上, 岁 or ×, absent from most texts
-        self.construction_scans = [
-            _screened(p, _expand(src, u.measures))
-            for p, src in zip(self.constructions, rules.licensing.constructions, strict=True)
-        ]
-        self.not_target_scans = [
-            _screened(p, _expand(src, u.measures))
-            for p, src in zip(self.not_targets, rules.not_targets.patterns, strict=True)
-        ]
+        measures = u.measures
+        self.construction_scans = _Screened(
+            self.constructions, [_expand(src, measures) for src in rules.licensing.constructions]
+        )
+        self.not_target_scans = _Screened(
+            self.not_targets, [_expand(src, measures) for src in rules.not_targets.patterns]
+        )
         ind = rules.indicator
         self.leading_fillers = regex.compile(rf"^(?:{_alt(ind.leading_fillers)}|[\s，,、：:（(])+")
         self.trailing_fillers = regex.compile(rf"(?:{_alt(ind.trailing_fillers)}|[\s，,、：:（(])+$")
@@ -290,31 +375,50 @@ class _Compiled:
             rf"(?P<ind>{_alt(u.dimensionless)})\s*(?:[（(][^（()）]{{1,12}}[）)])?\s*"
             rf"(?P<w>{_alt(w for w in c.before if w not in c.verb_like)})\s*$"
         )
-        # cheap tests that a text may hold a quantity (see ``_mentions``): a superset of what
-        # ``number`` and ``bound_before`` need, run by the standard library's ``re`` where it reads
-        # \d and \s at least as widely as ``regex`` (it scans simple patterns faster)
-        std = _stdlib_covers_regex()
-        compile_: Callable[[str], Any] = re.compile if std else regex.compile
-        digit = r"\d\U00010000-\U0010ffff" if std else r"\d"  # inside a class
-        space = r"[\s\U00010000-\U0010ffff]*" if std else r"\s*"
+        # cheap tests that a text may hold a quantity (see ``_may_hold_quantity``): a superset of
+        # what ``number`` and ``bound_before`` need, run by the standard library's ``re`` (it scans
+        # simple patterns faster) with \d and \s spelt out as `regex` reads them
+        digit, spaces = _regex_digits_and_spaces()  # (digit: inside a class)
+        space = f"[{spaces}]*"
         numeral = f"[{digit}一二两三四五六七八九十百千零〇]"  # the last character of an arabic or word number
-        before_dimensionless = (
-            rf"(?:{_alt(u.dimensionless)}){space}(?:[（(][^（()）]{{1,12}}[）)])?{space}"
-            rf"(?:{_alt(w for w in c.before if w not in c.verb_like)}){space}[{digit}]"
-        )
-        self.maybe_count = compile_(
-            rf"{numeral}{space}(?:{_alt(n.multipliers)})?{space}(?:{_alt(n.approx)})?{space}"
-            rf"(?:{_alt(units)}|{_alt(n.multipliers)})"
+
+        def before_dimensionless(spell: Callable[[Iterable[str]], Iterable[str]]) -> str:
+            return (
+                rf"(?:{_alt(spell(u.dimensionless))}){space}(?:[（(][^（()）]{{1,12}}[）)])?{space}"
+                rf"(?:{_alt(spell(w for w in c.before if w not in c.verb_like))}){space}[{digit}]"
+            )
+
+        # The tests run on the text as written, before ``half_width``: every word they look for is
+        # also looked for in each full-width spelling (％ for %, ／ for /), and full-width digits are
+        # digits to `regex`, so a text they pass over has no quantity once made half-width either.
+        wide = _full_width_spellings
+        counted = [*units, *n.multipliers]
+        self.maybe_count = re.compile(
+            rf"{numeral}{space}(?:{_alt(wide(n.multipliers))})?{space}(?:{_alt(wide(n.approx))})?{space}"
+            # (the first characters of the words, looked ahead for: most numerals stand before none)
+            rf"{_first_of(wide(counted))}(?:{_alt(wide(counted))})"
         ).search
-        self.quantity_words = tuple(sorted({*n.fractions, *n.percent_words}))
-        self.maybe_dimensionless = compile_(before_dimensionless).search
+        self.quantity_words = tuple(sorted(wide([*n.fractions, *n.percent_words])))
+        self.maybe_dimensionless_written = re.compile(before_dimensionless(wide)).search
+        # the same on a half-width text (for ``_mentions``)
+        self.maybe_dimensionless = re.compile(before_dimensionless(set)).search
         self.bound_after = regex.compile(rf"\s*(?:{_alt(c.after)})?\s*(?:[{regex.escape(_CLAUSE_BREAKS)}]|$)")
 
-    def masked(self, text: str) -> list[tuple[int, int]]:
-        return [m.span() for scan in self.not_target_scans for m in scan(text) if m.end() > m.start()]
+    def masked(self, text: str, until: int) -> list[tuple[int, int]]:
+        """The non-empty matches of the not-target patterns that start before ``until``: a
+        pattern's matches come in order of their starts, so its scan stops at the first after."""
+        spans: list[tuple[int, int]] = []
+        for pattern in self.not_target_scans.running(text):
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                if start >= until:
+                    break
+                if end > start:
+                    spans.append((start, end))
+        return spans
 
     def licensed_by_construction(self, text: str) -> list[tuple[int, int]]:
-        return [m.span() for scan in self.construction_scans for m in scan(text)]
+        return [m.span() for pattern in self.construction_scans.running(text) for m in pattern.finditer(text)]
 
 
 def _compiled(rules: TargetRules) -> _Compiled:
@@ -363,24 +467,28 @@ def _word_value(word: str) -> Decimal:
     return to_number(word)
 
 
+def _may_hold_quantity(written: str, c: _Compiled) -> bool:
+    """Can ``written`` (a text as written, before ``half_width``) hold a quantity?  Most texts of
+    a plan hold none, and this tells most of them cheaply: a quantity needs a fraction or percent
+    word, a unit or 万/亿 after a numeral, or (a value without unit) a dimensionless indicator and
+    its bound word right before a digit; ``c.maybe_count``, ``c.quantity_words`` and
+    ``c.maybe_dimensionless_written`` look for these (or more), so where none hits, ``_mentions``
+    of the half-width text finds nothing."""
+    if c.maybe_count(written) is not None:
+        return True
+    for word in c.quantity_words:
+        if word in written:
+            return True
+    return c.maybe_dimensionless_written(written) is not None
+
+
 def _mentions(text: str, c: _Compiled) -> list[_Mention]:
     """The quantities of ``text``: every match of ``c.number`` that ``_read_mention`` reads.
 
-    Most matches are bare numbers (一 of 统一, 2023 of 2023年), and most texts hold no quantity at
-    all; both are passed over cheaply with the same result:
-    * a quantity needs a fraction or percent word, a unit or 万/亿 after a numeral, or (a value
-      without unit) a dimensionless indicator and its bound word right before a digit;
-      ``c.maybe_count``, ``c.quantity_words`` and ``c.maybe_dimensionless`` look for these (or
-      more), so a text where none hits has no quantity;
-    * a bare word numeral (last group ``word``: no frac, pw, mult, approx or unit) is never one
-      (``_dimensionless`` reads digits only), and a bare arabic number only where
-      ``c.maybe_dimensionless`` finds an indicator and bound word before a digit somewhere."""
-    if not (
-        c.maybe_count(text) is not None
-        or any(word in text for word in c.quantity_words)
-        or c.maybe_dimensionless(text) is not None
-    ):
-        return []
+    Most matches are bare numbers (一 of 统一, 2023 of 2023年); they are passed over cheaply with
+    the same result: a bare word numeral (last group ``word``: no frac, pw, mult, approx or unit)
+    is never a quantity (``_dimensionless`` reads digits only), and a bare arabic number only
+    where ``c.maybe_dimensionless`` finds an indicator and bound word before a digit somewhere."""
     dimensionless: bool | None = None  # searched for at the first bare arabic number
     found: list[_Mention] = []
     for match in c.number.finditer(text):
@@ -545,10 +653,11 @@ def _licensed(
     clause_start: int,
     mention: _Mention,
     has_comparator: bool,
-    constructions: list[tuple[int, int]],
+    constructions: list[list[tuple[int, int]]],
     c: _Compiled,
 ) -> bool:
-    """Is this count a commitment (see the ``licensing`` rules)?"""
+    """Is this count a commitment (see the ``licensing`` rules)?  ``constructions`` holds the
+    spans of the text's licensing constructions once a count has needed them (most never do)."""
     if mention.is_article:
         return has_comparator
     if mention.is_ratio or has_comparator:
@@ -558,7 +667,9 @@ def _licensed(
         return True
     if c.breakdown.match(_LIST_MARKER.sub("", head)):
         return True
-    return any(a <= mention.start and mention.end <= b for a, b in constructions)
+    if not constructions:
+        constructions.append(c.licensed_by_construction(text))
+    return any(a <= mention.start and mention.end <= b for a, b in constructions[0])
 
 
 # --- indicator and deadline --------------------------------------------------------------------
@@ -641,6 +752,8 @@ def _noun_after(text: str, mention: _Mention, c: _Compiled) -> str:
 
 def _governing_deadline(layout: _Layout, mention: _Mention, dated: list[Deadline]) -> dt.date | None:
     """The nearest dated deadline before the number in its sentence, else the first after it."""
+    if not dated:
+        return None
     start, end = layout.sentence(mention.start)
     first = bisect.bisect_left(dated, start, key=lambda d: d.span[0])
     last = bisect.bisect_left(dated, end, key=lambda d: d.span[0])
@@ -703,11 +816,13 @@ def find_targets(
     ``deadline_rules`` are the rules those deadlines are read with (the default ones if None).
     """
     c = _compiled(rules or target_rules())
+    if not _may_hold_quantity(text, c):  # most texts of a plan: spare them the rest
+        return []
     source, text = text, half_width(text)  # read ６０％ as 60%; spans are unchanged
     mentions = _mentions(text, c)
-    if not mentions:  # most texts of a plan hold no quantity: spare them the masks and the deadlines
+    if not mentions:  # no quantity: spare the text the masks and the deadlines
         return []
-    constructions = c.licensed_by_construction(text)
+    constructions: list[list[tuple[int, int]]] = []  # (see _licensed)
     layout = _Layout(text)
 
     licensed: list[_Candidate] = []
@@ -726,22 +841,13 @@ def find_targets(
 
     # a count inside a mask (a number that is no target) or a time expression is dropped
     last_end = max(candidate.mention.end for candidate in licensed)
-    masks = [(a, b) for a, b in c.masked(text) if a < last_end]
-    found = [
-        candidate
-        for candidate in licensed
-        if not any(a < candidate.mention.end and candidate.mention.start < b for a, b in masks)
-    ]
+    found = _outside(licensed, c.masked(text, last_end))
     if not found:  # the deadlines only ever drop or date a count
         return []
     deadlines = find_deadlines(source, year=year, rules=deadline_rules)
     time_spans = [d.span for d in deadlines]
     dated = [d for d in deadlines if d.kind in (DeadlineKind.DATE, DeadlineKind.RANGE) and d.date is not None]
-    found = [  # and a count inside a time expression
-        candidate
-        for candidate in found
-        if not any(a < candidate.mention.end and candidate.mention.start < b for a, b in time_spans if a < b)
-    ]
+    found = _outside(found, [(a, b) for a, b in time_spans if a < b])  # and a count inside a time expression
 
     targets: list[Target] = []
     seen: set[tuple[Any, ...]] = set()
@@ -770,6 +876,23 @@ def find_targets(
             )
         )
     return targets
+
+
+def _outside(candidates: list[_Candidate], spans: list[tuple[int, int]]) -> list[_Candidate]:
+    """The candidates whose number overlaps none of ``spans``: a span [a, b) overlaps a number
+    [start, end) when a < end and start < b, so some span does when the furthest end of the spans
+    starting before ``end`` lies past ``start``."""
+    if not spans:
+        return candidates
+    spans = sorted(spans)
+    starts = [a for a, _ in spans]
+    reach = list(itertools.accumulate((b for _, b in spans), max))  # the furthest end so far
+    kept = []
+    for candidate in candidates:
+        before = bisect.bisect_left(starts, candidate.mention.end)  # the spans starting before its end
+        if not before or reach[before - 1] <= candidate.mention.start:
+            kept.append(candidate)
+    return kept
 
 
 def _shared_after(text: str, found: list[_Candidate], i: int) -> _Word | None:
