@@ -390,3 +390,55 @@ def test_span_of_every_line_covers_the_same_characters(rest: str) -> None:
     ct = check_grounded("某市工作方案。\n" + rest)
     for a, b in ct.lines():
         check_span(ct, a, b)
+
+
+# --- prefilters of the junk and footer tests: the same lines hit as with every pattern searched ----
+
+from govplan.clean import _compiled as _clean_compiled  # noqa: E402
+from govplan.clean import _LineTest  # noqa: E402
+from govplan.ruleset import default_rules  # noqa: E402
+
+_JUNK_PIECES = [
+    "上一条", "下一篇：", "分享到：", "打印本页", "【打印】【关闭】", "网站地图", "ICP备05000809号", "公网安备",
+    "主办：", "主办 某局 维护", "版权所有", "Copyright", "©", "地址：", "邮编：", "网站维护电话：", "作者：", "来源：",
+    "浏览次数：", "12", "【字体：大 中 小】", "[image: x]", "（此件公开发布）", "相关链接", "加强", "市", "：",
+    " ", "\t", "\u3000", "。", "（", "）",
+]
+_JUNK_LINES = st.lists(st.sampled_from(_JUNK_PIECES), min_size=1, max_size=6).map("".join)
+
+
+def _reference_hit(patterns: list[str], line: str) -> bool:
+    import regex
+
+    return any(regex.search(p, line) for p in patterns)
+
+
+@FAST
+@given(st.lists(_JUNK_LINES, min_size=1, max_size=6))
+def test_line_test_prefilters_hit_what_every_pattern_hits(lines: list[str]) -> None:
+    rules = default_rules()["clean"]
+    c = _clean_compiled(rules)
+    text = "\n".join(lines)
+    for test, patterns in ((c.junk, rules.junk_lines), (c.footer, rules.footer_markers)):
+        to_test = test.lines_to_test(text)
+        start = 0
+        for line in lines:
+            stripped = line.strip()
+            searched = to_test is None or start in to_test
+            assert test.hit(stripped, searched) == _reference_hit(patterns, stripped), (line, patterns)
+            start += len(line) + 1
+
+
+def test_line_test_words_and_first_characters() -> None:
+    """The default junk rules get both prefilters: a scan for the words of the patterns searched
+    and the first characters of the anchored ones."""
+    c = _clean_compiled(default_rules()["clean"])
+    assert c.junk.words is not None and c.junk.start.first is not None
+    text = "一、总体要求\n蒙ICP备05000809号\n加强管理。\n版权所有 某市"
+    assert c.junk.lines_to_test(text) == {text.index("蒙"), text.index("版")}
+
+
+def test_line_test_without_known_words_tests_every_line() -> None:
+    test = _LineTest([r"\d+", r"^(a)\1"])  # no word needed by the first; a back reference
+    assert test.lines_to_test("1\nb") is None
+    assert test.hit("12") and test.hit("aa") and not test.hit("b")

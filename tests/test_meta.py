@@ -511,3 +511,55 @@ def test_joint_signature_and_its_date_line() -> None:
     meta = meta_of(text)
     assert meta.issuer == "中共某镇委员会 某镇人民政府"
     assert meta.date is not None and meta.date.isoformat() == "2024-02-28"
+
+
+# --- fast paths: the same values as the general ones ------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from govplan.document import CleanText  # noqa: E402
+from govplan.meta import _SPACES, _lines, _squeeze  # noqa: E402
+
+_SPACED = st.text(alphabet="市局 \t\u3000\xa0\x1c\x85\u2028\u200b通知：", max_size=12)
+
+
+def test_every_white_space_but_the_space_is_unprintable() -> None:
+    """What ``_squeeze``'s fast path assumes, for regex's \\s and str.strip's white space alike."""
+    import regex
+
+    chars = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    white = set(regex.findall(r"\s", chars)) | {ch for ch in chars if ch.isspace()}
+    assert " " in white and len(white) > 20
+    assert not [hex(ord(ch)) for ch in white if ch != " " and ch.isprintable()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SPACED)
+def test_squeeze_as_the_substitution(text: str) -> None:
+    assert _squeeze(text) == _SPACES.sub("", text).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="一二 \t\u3000\n\x1c市", max_size=30))
+def test_lines_are_the_stripped_lines_with_text(text: str) -> None:
+    ct = CleanText.identity(text)
+    expected = []
+    start = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            expected.append((start + lead, start + lead + len(line.strip()), line.strip()))
+        start += len(line) + 1
+    assert [(x.start, x.end, x.text) for x in _lines(ct)] == expected
+    # and CleanText's raw line starts: 0 and one past each newline
+    assert list(ct._line_starts) == [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+
+def test_notice_over_a_long_line_without_its_end() -> None:
+    """A long line holding 关于 that does not end as a notice title does is not one (and is not
+    matched character by character)."""
+    body = "按照《关于推进工作的通知》要求，" + "加强管理，" * 400 + "。"
+    head = read_front("某市人民政府\n" + body + "\n\n某市工作方案\n\n一、总体要求\n做好工作。")
+    assert head.meta.notice_title is None
+    assert head.meta.title == "某市工作方案"

@@ -615,3 +615,110 @@ def test_enclosed_markers_before_measure_like_words_are_headings(line: str) -> N
     from govplan.ruleset import default_rules
 
     assert match_heading(line, default_rules()["outline"]) is not None
+
+
+# --- (c) prefilters: the characters a heading can start with, the end a pattern needs -------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from govplan.outline import _compiled as _outline_compiled  # noqa: E402
+from govplan.outline import _match_heading, first_class, needed_suffix  # noqa: E402
+
+_PREFILTER = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# characters that start or make up markers, dates and labels, and some that do not
+_MARKER_CHARS = "一二三四五六七八九十第章节条部分（()）、．.,，① ③⑳0123456789年月日中国市局：:加强Aa\t"
+_LINES = st.text(alphabet=_MARKER_CHARS, max_size=14)
+
+
+def test_first_class_of_the_heading_styles() -> None:
+    styles = default_rules()["outline"].styles
+    first = first_class([s.pattern for s in styles])
+    assert first is not None
+    for ch in "第一十（(7①⑳":
+        assert first.match(ch), ch
+    for ch in "加市A。 ":
+        assert not first.match(ch), ch
+
+
+@pytest.mark.parametrize(
+    ("patterns", "starts", "never"),
+    [
+        ([r"\p{Han}+x"], "中国", "a1"),  # a \p class is kept as written
+        ([r"[\p{Han}a-c]"], "中ab", "d1"),
+        ([r"(?=a)b", r"x?y"], "bxy", "az"),  # a lookahead is skipped; an optional item lets the next start
+        ([r"^\s*(?:19|20)\d{2}年"], " 12", "年x"),
+        ([r"(?:上一条|下一条)[:：]?.{0,60}$"], "上下", "一条"),
+        ([r"[:：]x"], ":：", "x"),  # a set opening with a colon is no POSIX class
+    ],
+)
+def test_first_class_reads_first_characters(patterns: list[str], starts: str, never: str) -> None:
+    first = first_class(patterns)
+    assert first is not None
+    assert all(first.match(ch) for ch in starts)
+    assert not any(first.match(ch) for ch in never)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"a?", r"(?i)a", r"(a)?\1b", r"[[:alpha:]]", r"a\\b", r"(?|a|b)", r"a{e<=1}", r"(?P<x>)b?"],
+)
+def test_first_class_unknown(pattern: str) -> None:
+    """Nothing known (a pattern that can match nothing, flags, back references, syntax read
+    otherwise by the stdlib): no prefilter."""
+    assert first_class([pattern]) is None
+    assert first_class(["x", pattern]) is None
+
+
+@_PREFILTER
+@given(_LINES, st.sampled_from([
+    r"^(?P<num>\d{1,2})\s*(?:[、．]|\.(?!\d)|,(?!\d)|，)\s*", r"^[（(]\s*(?P<num>[一二三四五六七八九十]{1,3})\s*[）)]",
+    r"^\s*(?:(?:19|20)\d{2}|[一二三〇]{4})\s*年", r"(?:第|[①-⑳])+章?", r"(?:\s*[：:])+中", r"[^一-十]*第",
+]))
+def test_first_class_lets_every_match_through(line: str, pattern: str) -> None:
+    """A string a pattern matches starts with a character of its first class."""
+    import regex
+
+    first = first_class([pattern])
+    assert first is not None
+    if regex.match(pattern, line):
+        assert line and first.match(line[0])
+
+
+@_PREFILTER
+@given(_LINES)
+def test_heading_candidates_match_as_trying_every_style(line: str) -> None:
+    """Trying only the styles a line's first character can start gives what trying every style
+    in order gives."""
+    c = _outline_compiled(default_rules()["outline"])
+    assert c.style_firsts is not None
+    assert c.heading(line) == _match_heading(line, c, 0)
+    assert c.heading(line.lstrip()) == _match_heading(line.lstrip(), c, 0)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "suffix"),
+    [
+        (r"^(?P<issuer>.*?)(?P<body>关于(?:印发|转发)?.*的?通知)$", "通知"),
+        (r"(a(bc))$", "bc"),
+        (r"ab", ""),  # no $
+        (r"a$|b", ""),
+        (r"x\d$", ""),
+        (r"a\$", ""),  # an escaped dollar is a character
+        (r"(?m)ab$", ""),  # $ at every line end
+    ],
+)
+def test_needed_suffix(pattern: str, suffix: str) -> None:
+    assert needed_suffix(pattern) == suffix
+
+
+@_PREFILTER
+@given(st.text(alphabet="关于印发通知的方案市\n", max_size=16))
+def test_needed_suffix_holds_for_every_match(text: str) -> None:
+    import regex
+
+    pattern = default_rules()["meta"].notice_title
+    end = needed_suffix(pattern)
+    assert end
+    if regex.match(pattern, text):
+        assert text.endswith(end) or text.endswith(end + "\n")

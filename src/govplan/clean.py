@@ -26,7 +26,8 @@ from typing import Any
 import regex
 
 from .document import CleanText, Document
-from .ruleset import RuleFile, RuleSet, compiled, default_rules
+from .outline import StartTest, heading_lines
+from .ruleset import RuleFile, RuleSet, compiled, default_rules, needed_words
 
 
 class CleanExample(RuleFile):
@@ -60,13 +61,14 @@ _STOPS = _ENDS + _CLOSERS  # a line ending in these goes on only inside an open 
 
 
 class _Compiled:
-    def __init__(self, rules: CleanRules, heading_start: Any) -> None:
+    def __init__(self, rules: CleanRules) -> None:
         self.junk = _LineTest(rules.junk_lines)
         self.footer = _LineTest(rules.footer_markers)
         self.inline = regex.compile("|".join(f"(?:{p})" for p in rules.inline_junk)) if rules.inline_junk else None
         self.label = regex.compile(rules.label_line)
+        # words a labelled line holds (the colon of its label): a line lacking them all is none
+        self.label_words = _rarest_words(rules.label_line)
         self.title_end = tuple(rules.title_endings)
-        self.heading_start = heading_start
         self.rules = rules
 
 
@@ -75,7 +77,13 @@ class _LineTest:
     line instead of one per pattern), unless a pattern refers to its groups by number or sets
     flags, which an alternation would change.  The patterns anchored at the start (^…, no | outside
     parentheses) make an alternation tried at the start of the line only (match), the others one
-    searched: the engine then does not try every anchored branch at every position."""
+    searched: the engine then does not try every anchored branch at every position.
+
+    Most lines are tested by no regex at all.  The anchored alternation is tried only on a line
+    whose first character one of its patterns can start with (``outline.StartTest``).  The
+    others are searched only in the lines ``lines_to_test`` finds, in one scan of the whole text:
+    those holding a word that some pattern needs (every match of a pattern holds a word of a group
+    ``ruleset.needed_words`` gives); a line holding none cannot hit."""
 
     def __init__(self, patterns: list[str]) -> None:
         # searched in one line: ^.*X matches where X matches anywhere, and without the leading .*
@@ -84,19 +92,36 @@ class _LineTest:
         self.each: list[Any] = []
         self.at_start: Any = None
         self.anywhere: Any = None
+        self.start = StartTest([])
         if any(_GROUP_SENSITIVE.search(p) for p in patterns):
             self.each = [regex.compile(p) for p in patterns]
+            self.words = _needed_words_scan(patterns)  # (each pattern searched: all of them)
             return
         at_start = [p for p in patterns if _anchored(p)]
         anywhere = [p for p in patterns if not _anchored(p)]
+        self.words = _needed_words_scan(anywhere)
         if at_start:
             self.at_start = regex.compile("|".join(f"(?:{p})" for p in at_start))
+            self.start = StartTest(at_start)
         if anywhere:
             self.anywhere = regex.compile("|".join(f"(?:{p})" for p in anywhere))
 
-    def hit(self, line: str) -> bool:
-        if self.at_start is not None and self.at_start.match(line):
+    def lines_to_test(self, text: str, pos: int = 0) -> set[int] | None:
+        """The starts of the lines of ``text`` (from ``pos`` on) where the searched patterns may
+        hit; None: every line.  A word needed holds no newline, so a line holding it holds the whole
+        occurrence: an occurrence that another one overlaps (and so hides from the scan) is in the
+        same line."""
+        if self.words is None:
+            return None
+        return {text.rfind("\n", 0, m.start()) + 1 for m in self.words.finditer(text, pos)}
+
+    def hit(self, line: str, searched: bool = True) -> bool:
+        """Does a pattern hit ``line``?  ``searched``: False when ``lines_to_test`` left the line
+        out (then only the anchored patterns can)."""
+        if self.at_start is not None and self.start.may_start(line) and self.at_start.match(line):
             return True
+        if not searched:
+            return False
         if self.anywhere is not None and self.anywhere.search(line):
             return True
         return any(pattern.search(line) for pattern in self.each) if self.each else False
@@ -137,11 +162,51 @@ def _anchored(pattern: str) -> bool:
     return depth == 0
 
 
+# [: opens a POSIX class ([:alpha:]) only in that form: elsewhere (a set [:：]) the colon is a
+# literal, which \: spells without the ambiguity (ruleset.needed_words then reads the pattern)
+_SET_COLON = re.compile(r"\[:(?!\^?[A-Za-z]+:\])")
+
+
+def _rarity(group: tuple[str, ...]) -> tuple[int, int]:
+    """The longer its shortest word, then the fewer its words, the rarer a group of words."""
+    return min(map(len, group)), -len(group)
+
+
+def _rarest_words(pattern: str) -> tuple[str, ...]:
+    """Words one of which every match of ``pattern`` holds (the rarest group ``needed_words``
+    gives), or () when none is known."""
+    groups = needed_words(_SET_COLON.sub(r"[\\:", pattern))
+    return max(groups, key=_rarity) if groups else ()
+
+
+def _labelled(line: str, c: _Compiled) -> bool:
+    """Does ``line`` open with a label (label_line)?"""
+    words = c.label_words
+    if words and not any(word in line for word in words):
+        return False
+    return c.label.match(line) is not None
+
+
+def _needed_words_scan(patterns: list[str]) -> Any:
+    """A scan (stdlib ``re``, an alternation of plain words) for words one of which every match of
+    any of ``patterns`` holds, or None when some pattern needs no word known."""
+    words: set[str] = set()
+    for pattern in patterns:
+        rarest = _rarest_words(pattern)  # (any group will do: a match holds a word of each)
+        if not rarest:
+            return None
+        words.update(rarest)
+    if not words or any(not w or "\n" in w for w in words):
+        return None
+    words = {w for w in words if not any(o != w and o in w for o in words)}  # 打印 covers 打印本页
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 _GROUP_SENSITIVE = regex.compile(r"\\[1-9g]|\(\?P=|\(\?[a-zA-Z]+[:)]|\(\?\(|\(\?[0-9R&+-]")
 
 
-def _compiled(rules: CleanRules, heading_start: Any) -> _Compiled:
-    return compiled(rules, lambda r: _Compiled(r, heading_start))
+def _compiled(rules: CleanRules) -> _Compiled:
+    return compiled(rules, _Compiled)
 
 
 # one character in, one character out (full-width → ASCII, wide spaces → " "); _DROP goes apart
@@ -308,7 +373,7 @@ def _without(text: str, drop: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-def _wrapped(prev: str, prev_depth: int, nxt: str, c: _Compiled) -> bool:
+def _wrapped(prev: str, prev_depth: int, nxt: str, c: _Compiled, heading: Any) -> bool:
     """Is the break between non-empty lines ``prev`` (with ``prev_depth`` brackets left open) and
     ``nxt`` an extraction artefact?
 
@@ -321,15 +386,15 @@ def _wrapped(prev: str, prev_depth: int, nxt: str, c: _Compiled) -> bool:
         if last not in _CONTINUES:
             if last in _STOPS or len(prev) < c.rules.wrap_min_chars:
                 return False
-            if prev.endswith(c.title_end) or c.label.match(prev):
+            if prev.endswith(c.title_end) or _labelled(prev, c):
                 return False
-            if "。" not in prev and c.heading_start.match(prev):
+            if "。" not in prev and heading.start.may_start(prev) and heading.any_start.match(prev):
                 return False  # a heading line standing alone is not wrapped
     if "\t" in prev or "\t" in nxt:
         return False  # table rows (cells joined by tabs) stand alone
     if (("|" in prev or "｜" in prev) and _PIPE_ROW.match(prev)) or (("|" in nxt or "｜" in nxt) and _PIPE_ROW.match(nxt)):
         return False  # so do pipe table rows (a row holds two pipes)
-    if c.heading_start.match(nxt) or c.label.match(nxt):
+    if (heading.start.may_start(nxt) and heading.any_start.match(nxt)) or _labelled(nxt, c):
         return False  # headings and labelled lines stand alone
     return not ("日" in nxt and _DATE_LINE.match(nxt))  # a signature date under the issuer
 
@@ -339,7 +404,7 @@ def _wrapped(prev: str, prev_depth: int, nxt: str, c: _Compiled) -> bool:
 # added or reordered), so it is built once at the end from the ranges kept, and so is its map.
 
 
-def _kept_ranges(text: str, c: _Compiled) -> list[tuple[int, int]]:
+def _kept_ranges(text: str, c: _Compiled, heading: Any) -> list[tuple[int, int]]:
     """The [start, end) ranges of ``text`` the cleaned text keeps, in order, adjacent ones joined.
 
     Web chrome goes: junk lines, and from a footer marker in the tail of the text on, every line.
@@ -357,6 +422,14 @@ def _kept_ranges(text: str, c: _Compiled) -> list[tuple[int, int]]:
     rules = c.rules
     footer_from = (len(text) + 1) * (1 - rules.footer_tail)
     junk, footer = c.junk, c.footer
+    # (hit() tries the anchored patterns only where these are True)
+    junk_may_start, footer_may_start = junk.start.may_start, footer.start.may_start
+    wrap_min = rules.wrap_min_chars
+    # the lines where a junk or footer pattern searched may hit (a word they need, in one scan
+    # each); a footer is looked for only in lines starting at footer_from or later (whose
+    # characters are there too)
+    junk_lines = junk.lines_to_test(text)
+    footer_lines = footer.lines_to_test(text, min(len(text), max(0, int(footer_from))))
     brackets = "".join(_BRACKET_OR_NEWLINE.findall(text)).split("\n")  # of each line (strip drops none)
     start = 0
     for i, line in enumerate(text.split("\n")):
@@ -364,16 +437,22 @@ def _kept_ranges(text: str, c: _Compiled) -> list[tuple[int, int]]:
         stripped = line.strip()
         if stripped:
             # ``start`` is the length of the lines before this one, newlines included
-            if start >= footer_from and footer.hit(stripped):
-                break
-            if junk.hit(stripped):
+            if start >= footer_from:
+                searched = footer_lines is None or start in footer_lines
+                if (searched or footer_may_start(stripped)) and footer.hit(stripped, searched):
+                    break
+            searched = junk_lines is None or start in junk_lines
+            if (searched or junk_may_start(stripped)) and junk.hit(stripped, searched):
                 start = end + 1
                 continue
             drop = _unspace(line, rules) if " " in line else []
             if drop:
                 stripped = _without(line, drop).strip()
-            # (_wrapped is False for a line ending a sentence outside brackets: not called)
-            if prev is not None and (depth > 0 or prev[-1] not in _STOPS) and _wrapped(prev, depth, stripped, c):
+            # (_wrapped is False for a line ending a sentence outside brackets, and for a short one
+            # not ending in a comma: not called)
+            if prev is not None and (
+                depth > 0 or (prev[-1] not in _STOPS and (prev[-1] in _CONTINUES or len(prev) >= wrap_min))
+            ) and _wrapped(prev, depth, stripped, c, heading):
                 # the wrapped line's trailing spaces and tabs go: they end the range being
                 # extended, which ends with the last line's content (a character that is none)
                 while text[keep_to - 1] in " \t":
@@ -394,13 +473,20 @@ def _kept_ranges(text: str, c: _Compiled) -> list[tuple[int, int]]:
             if brackets[i]:
                 depth = _depth(depth, brackets[i])
             pos = start + left
-            for a, b in [*drop, (right, right)]:  # the pieces between the spaces dropped
+            if drop:
+                for a, b in [*drop, (right, right)]:  # the pieces between the spaces dropped
+                    if pos != keep_to:
+                        if keep_to > keep_from:
+                            out.append((keep_from, keep_to))
+                        keep_from = pos
+                    keep_to = start + a
+                    pos = start + b
+            else:  # (the same, for the one piece [left, right))
                 if pos != keep_to:
                     if keep_to > keep_from:
                         out.append((keep_from, keep_to))
                     keep_from = pos
-                keep_to = start + a
-                pos = start + b
+                keep_to = start + right
             pending = []
         elif prev is None:
             if start != keep_to:  # (after a junk line)
@@ -419,12 +505,10 @@ def _kept_ranges(text: str, c: _Compiled) -> list[tuple[int, int]]:
 
 
 def clean_text(raw: str, rules: RuleSet | None = None) -> CleanText:
-    from .outline import heading_start_pattern
-
     ruleset = rules or default_rules()
-    c = _compiled(ruleset["clean"], heading_start_pattern(ruleset["outline"]))
+    c = _compiled(ruleset["clean"])
     text, origin = _char_pass(raw, c.inline)
-    kept = _kept_ranges(text, c)
+    kept = _kept_ranges(text, c, heading_lines(ruleset["outline"]))
     if kept == [(0, len(text))]:
         return CleanText.build(text, origin, raw)
     return CleanText.build("".join([text[a:b] for a, b in kept]), _joined(origin, kept) if kept else (), raw)

@@ -8,6 +8,7 @@ cleaned string plus, for every cleaned character, the index of the raw character
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from .models import Source, Span
@@ -21,6 +22,9 @@ class Document:
     hints: tuple[str, ...] = ()
     # (raw line index, level 1-9) of lines the source marks as headings (Word heading styles)
     headings: tuple[tuple[int, int], ...] = ()
+
+
+_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +41,8 @@ class CleanText:
     @classmethod
     def build(cls, text: str, origin: tuple[int, ...], raw: str) -> CleanText:
         assert len(text) == len(origin)
-        starts = [0]
-        newline = raw.find("\n")
-        while newline >= 0:  # str.find, not a Python loop over every character
-            starts.append(newline + 1)
-            newline = raw.find("\n", newline + 1)
-        return cls(text, origin, raw, tuple(starts))
+        # a line starts at 0 and after each newline (one scan, no Python loop a line)
+        return cls(text, origin, raw, (0, *map(re.Match.end, _NEWLINE.finditer(raw))))
 
     def raw_pos(self, i: int) -> int:
         """Raw index of cleaned index ``i`` (``i == len(text)`` maps to the end of the raw text)."""
@@ -59,7 +59,8 @@ class CleanText:
 
     def line(self, i: int) -> int:
         """1-based raw line of cleaned index ``i``."""
-        return bisect.bisect_right(self._line_starts, self.raw_pos(i))
+        origin = self.origin
+        return bisect.bisect_right(self._line_starts, origin[i] if i < len(origin) else len(self.raw))
 
     def lines(self) -> list[tuple[int, int]]:
         """(start, end) of every line of the cleaned text, end excluding the newline."""

@@ -16,7 +16,8 @@ import regex
 
 from .document import CleanText
 from .models import Contact, Meta
-from .ruleset import RuleFile, RuleSet, compiled, default_rules
+from .outline import StartTest, needed_suffix
+from .ruleset import RuleFile, RuleSet, compiled, default_rules, needed_words
 
 
 class ContactLabels(RuleFile):
@@ -61,6 +62,9 @@ _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SPACES = regex.compile(r"\s+")
 # the plan a notice publishes: 关于印发XX方案的通知 → XX方案
 _PUBLISHED = regex.compile(r"关于(?:印发|转发|下发|发布|公布)(.+?)的?通知$")
+_QUOTED = regex.compile(r"《(.+)》")
+_RECIPIENT_SEP = regex.compile(r"[、，,；;]")
+_NAME_END = regex.compile(r"[，,；;、\s（(]")
 
 
 def _cn_number(text: str) -> int | None:
@@ -89,6 +93,10 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def _squeeze(text: str) -> str:
+    if " " not in text and text.isprintable():
+        # every white space character (``regex``'s \s, str.strip's) but the space is unprintable:
+        # none here, nothing to remove
+        return text
     return _SPACES.sub("", text).strip()
 
 
@@ -116,10 +124,17 @@ class _Compiled:
         alternatives.sort(key=len, reverse=True)
         self.label_to_field = label_to_field
         self.field_label = regex.compile(r"(?P<label>" + "|".join(alternatives) + r")\s*[:：]")
+        self.field_start = StartTest([self.field_label.pattern])  # (the first characters of the labels)
         self.notice = regex.compile(rules.notice_title)
+        # words a notice title needs (关于, 通知): a text lacking one is not matched
+        self.notice_words = needed_words(rules.notice_title)
+        # ... and what it ends with (…通知): a long line lacking it is not matched at all (the
+        # pattern's backtracking over such a line costs its length squared)
+        self.notice_end = needed_suffix(rules.notice_title)
         self.doc_number = regex.compile(rules.doc_number)
         self.doc_number_line = regex.compile(r"^\s*(?:" + rules.doc_number + r")\s*$")
         self.date_line = regex.compile(rules.date_line)
+        self.date_start = StartTest([rules.date_line])  # (most lines start with no date)
         genres = "|".join(sorted(map(regex.escape, rules.title_genres), key=len, reverse=True))
         self.title_end = regex.compile(r"(?:" + genres + r")\s*(?:[（(][^（()）]{1,12}[）)])?$")
         self.title_suffix = regex.compile(rules.title_suffix_line)
@@ -131,6 +146,8 @@ class _Compiled:
             for kind, labels in (("name", contact.name), ("phone", contact.phone), ("email", contact.email))
             if labels
         }
+        # the first characters of any contact label (a line starting otherwise has none)
+        self.contact_start = StartTest([p.pattern for p in self.contact.values()])
 
 
 def _compiled(rules: MetaRules) -> _Compiled:
@@ -163,10 +180,16 @@ def _lines(clean: CleanText) -> list[_Line]:
     for text in clean.text.split("\n"):
         stripped = text.strip()
         if stripped:
-            lead = len(text) - len(text.lstrip())
+            # (a line whose first character is its text's has no leading white space)
+            lead = 0 if text[0] == stripped[0] else len(text) - len(text.lstrip())
             out.append(_Line(start + lead, start + lead + len(stripped), stripped))
         start += len(text) + 1
     return out
+
+
+def _field_line(text: str, c: _Compiled) -> bool:
+    """Does ``text`` open with a web metadata label (标题：…)?"""
+    return c.field_start.may_start(text) and c.field_label.match(text) is not None
 
 
 def _web_fields(lines: list[_Line], c: _Compiled) -> tuple[dict[str, str], int]:
@@ -174,7 +197,7 @@ def _web_fields(lines: list[_Line], c: _Compiled) -> tuple[dict[str, str], int]:
     values: dict[str, str] = {}
     last = -1
     for i, line in enumerate(lines[:40]):
-        if (":" not in line.text and "：" not in line.text) or not c.field_label.match(line.text):
+        if (":" not in line.text and "：" not in line.text) or not _field_line(line.text, c):
             continue  # the first label must open the line (a label ends in a colon)
         labels = list(c.field_label.finditer(line.text))
         if not labels or labels[0].start() != 0:
@@ -197,10 +220,13 @@ def _is_org(text: str, c: _Compiled) -> bool:
     return bool(c.org.search(text)) and len(text) <= 30 and "关于" not in text and not _CLAUSE_PUNCT.search(text)
 
 
+_FIRST_HEADING = regex.compile(r"^(?:一\s*[、．.]|第一章|[（(]一[）)])")
+_FIRST_HEADING_START = "一第（("  # the characters it can start with
+
+
 def _first_heading_index(lines: list[_Line]) -> int:
-    first = regex.compile(r"^(?:一\s*[、．.]|第一章|[（(]一[）)])")
     for i, line in enumerate(lines):
-        if first.match(line.text):
+        if line.text[0] in _FIRST_HEADING_START and _FIRST_HEADING.match(line.text):
             return i
     return len(lines)
 
@@ -234,7 +260,7 @@ def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
     if title is None and search_from:
         title, title_idx, title_issuer = _title_block(head, 0, c)
     if notice_title and "《" in notice_title:
-        inner = regex.search(r"《(.+)》", notice_title)
+        inner = _QUOTED.search(notice_title)
         if inner and (title is None or title_idx is None or title_idx <= (notice_idx or 0)):
             title = _squeeze(inner.group(1))
     elif notice_title and title is None:
@@ -244,7 +270,7 @@ def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
         # a portal's 标题 field may hold the cover notice's title: the plan's title is inside 《》
         web_title = _squeeze(web["title"])
         if c.notice.match(web_title):
-            inner = regex.search(r"《(.+)》", web_title) or _PUBLISHED.search(web_title)
+            inner = _QUOTED.search(web_title) or _PUBLISHED.search(web_title)
             if title is None or c.notice.match(title):
                 title = _squeeze(inner.group(1)) if inner else title
             notice_title = notice_title or web_title
@@ -282,7 +308,7 @@ def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
 def _notice(head: list[_Line], c: _Compiled) -> tuple[str | None, str | None, int | None]:
     """The cover notice's title (joined over its lines), the issuer it names, its last line index."""
     for i, line in enumerate(head[:25]):
-        if "关于" not in line.text or c.field_label.match(line.text):  # a web 标题 field is no cover notice
+        if "关于" not in line.text or _field_line(line.text, c):  # a web 标题 field is no cover notice
             continue
         joined = line.text
         j = i
@@ -290,6 +316,11 @@ def _notice(head: list[_Line], c: _Compiled) -> tuple[str | None, str | None, in
             j += 1
             joined += head[j].text
         joined = _squeeze(joined)
+        end = c.notice_end
+        if end and not (joined.endswith(end) or joined.endswith(end + "\n")):  # ($: before a last newline too)
+            continue  # it does not end as every notice title does
+        if not all(any(word in joined for word in group) for group in c.notice_words):
+            continue  # it lacks a word every notice title holds
         m = c.notice.match(joined)
         if not m:
             continue
@@ -317,7 +348,7 @@ def _recipients(head: list[_Line], notice_idx: int, c: _Compiled) -> list[str]:
         if c.doc_number_line.match(text):
             continue
         if text.endswith(("：", ":")) and not any(p.match(text) for p in c.contact.values()):
-            parts = regex.split(r"[、，,；;]", text[:-1])
+            parts = _RECIPIENT_SEP.split(text[:-1])
             return [_squeeze(p) for p in parts if _squeeze(p)]
         break
     return []
@@ -327,15 +358,15 @@ def _contact(head: list[_Line], c: _Compiled) -> Contact | None:
     name = email = None
     phones: list[str] = []
     for line in head:
-        if ":" not in line.text and "：" not in line.text:
-            continue  # every contact label ends in a colon
+        if (":" not in line.text and "：" not in line.text) or not c.contact_start.may_start(line.text):
+            continue  # every contact label ends in a colon, and starts the line
         for kind, pattern in c.contact.items():
             m = pattern.match(line.text)
             if not m:
                 continue
             value = m.group("value").strip()
             if kind == "name" and value and name is None:
-                name = regex.split(r"[，,；;、\s（(]", value)[0] or None
+                name = _NAME_END.split(value)[0] or None
                 phones.extend(_PHONE.findall(value))
             elif kind == "phone":
                 phones.extend(_PHONE.findall(value))
@@ -351,7 +382,7 @@ def _signature(head: list[_Line], c: _Compiled) -> tuple[str | None, dt.date | N
     """Issuer and date of a signature (an org line, then a date line) in the front matter, or a
     lone date line under the title."""
     for i, line in enumerate(head[:40]):
-        if not c.date_line.match(line.text):
+        if not (c.date_start.may_start(line.text) and c.date_line.match(line.text)):
             continue
         issuer = head[i - 1].text if i > 0 and _is_org(head[i - 1].text, c) else None
         return issuer, parse_date(line.text), i
@@ -361,7 +392,7 @@ def _signature(head: list[_Line], c: _Compiled) -> tuple[str | None, dt.date | N
 def _tail_signature(body: list[_Line], c: _Compiled) -> tuple[str | None, dt.date | None, int | None]:
     """Issuer and date of a closing signature among the last lines, and the index of its first line."""
     for i in range(len(body) - 1, max(len(body) - 6, -1), -1):
-        if c.date_line.match(body[i].text):
+        if c.date_start.may_start(body[i].text) and c.date_line.match(body[i].text):
             org = i > 0 and _is_org(body[i - 1].text, c)
             issuer = body[i - 1].text if org else None
             return issuer, parse_date(body[i].text), i - 1 if org else i
@@ -373,7 +404,7 @@ def _annex_signature(lines: list[_Line], c: _Compiled) -> tuple[str | None, dt.d
     \n石门市人民政府办公室\n2025年2月24日\n\n附件\n<plan>): a date line, an org line above it,
     and an 附件 line among the next two lines."""
     for i, line in enumerate(lines):
-        if not c.date_line.match(line.text):
+        if not (c.date_start.may_start(line.text) and c.date_line.match(line.text)):
             continue
         if not any(c.annex.match(nxt.text) for nxt in lines[i + 1 : i + 3]):
             continue
@@ -413,5 +444,5 @@ def _is_title_part(text: str, c: _Compiled) -> bool:
         and not _is_org(text, c)
         and not c.date_line.match(text)
         and not text.endswith(("：", ":", "。"))
-        and not c.field_label.match(text)
+        and not _field_line(text, c)
     )

@@ -9,8 +9,9 @@ after "1." at the same level is taken, a stray "7." inside a list of 1–3 is no
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -41,8 +42,7 @@ class OutlineRules(RuleFile):
     examples: list[OutlineExample] = []
 
 
-@dataclass(frozen=True, slots=True)
-class HeadingMatch:
+class HeadingMatch(NamedTuple):  # (a tuple: built several times faster than a frozen dataclass)
     style: str
     num: str  # the numeral as printed
     number: str  # formatted for output ("一", "1", "第一章")
@@ -81,15 +81,52 @@ class _Compiled:
         )
         # the group number of each style's branch
         self.branches = [self.prefilter.groupindex[name] for name in names] if self.prefilter is not None else []
+        # the characters a heading can start with (most lines start with none: no regex call)
+        self.start = StartTest([s.pattern for s in rules.styles])
+        # the characters each style can start with (None: unknown for some style), and for each
+        # character met, the styles that can start with it, in order
+        firsts = [first_class([s.pattern]) for s in rules.styles]
+        self.style_firsts = firsts if all(f is not None for f in firsts) else None
+        self.styles_of: dict[str, tuple[int, ...]] = {}
         self.not_after = regex.compile(rules.not_after_number)
+        self.not_after_start = StartTest([rules.not_after_number])  # (most titles start otherwise)
         # a title with at least title_min_han Han characters (one search, not a list of them all)
         n = rules.title_min_han
         self.enough_han = regex.compile(r"\p{Han}(?:[^\p{Han}]*\p{Han}){" + str(n - 1) + "}") if n > 0 else None
         self.rules = rules
 
+    def heading(self, line: str) -> HeadingMatch | None:
+        """The heading at the start of ``line`` (``match_heading``).  The styles are tried in
+        order and the first one matching decides, as in the prefilter's alternation: only those
+        that can start with the line's first character need trying (mostly none, or one)."""
+        if self.style_firsts is not None:
+            if not line:
+                return None  # (no style matches the empty string: each has first characters)
+            candidates = self.styles_of.get(line[0])
+            if candidates is None:
+                ch = line[0]
+                candidates = tuple(i for i, first in enumerate(self.style_firsts) if first.match(ch))
+                self.styles_of[ch] = candidates
+            for i in candidates:
+                m = self.styles[i][1].match(line)
+                if m is not None:
+                    return _match_heading(line, self, i, m)
+            return None
+        if not self.start.may_start(line):
+            return None
+        if self.prefilter is None:
+            return _match_heading(line, self, 0)
+        first = self.prefilter.match(line)
+        return None if first is None else _match_heading(line, self, _first_style(first, self))
+
     def too_little_han(self, title: str) -> bool:
         """Has ``title`` fewer than title_min_han Han characters?"""
-        return self.enough_han is not None and self.enough_han.search(title) is None
+        if self.enough_han is None:
+            return False
+        n = self.rules.title_min_han
+        if len(title) >= n and all("\u4e00" <= ch <= "\u9fa5" for ch in title[:n]):
+            return False  # it opens with enough of them (一-龥: the first CJK block, Han throughout)
+        return self.enough_han.search(title) is None
 
 
 def _compiled(rules: OutlineRules) -> _Compiled:
@@ -101,13 +138,223 @@ def heading_start_pattern(rules: OutlineRules) -> Any:
     return _compiled(rules).any_start
 
 
+def heading_lines(rules: OutlineRules) -> Any:
+    """What tells a line opening with a heading marker: ``.any_start`` (one compiled pattern
+    matching any marker at the start of a string) and ``.start.may_start(line)``, False where no
+    marker can start with the line's first character (then any_start cannot match)."""
+    return _compiled(rules)
+
+
+# --- the characters a match can start with ------------------------------------------------------
+
+# syntax the stdlib reads otherwise than ``regex`` (inline flags, fuzzy {e<=1}, [[:alpha:]], nested
+# sets, named lists): no first characters are known
+_FOREIGN_SYNTAX = regex.compile(r"\\L|\(\?(?!P[<=]|[:=!<>])|\{(?!\d|,)|\[:\^?[A-Za-z]+:\]|\[\[")
+_UNICODE_CLASS = regex.compile(r"\\[pP](?:\{[^}]*\}|\w)")
+_CATEGORY_CLASS = {
+    "CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W",
+}
+
+
+class _Unknown(Exception):
+    """A construct whose first characters are not worked out."""
+
+
+def first_class(patterns: list[str]) -> Any:
+    """A compiled ``regex`` pattern matching each character that a match of one of ``patterns``
+    (tried at the start of a string with match()) can begin with, or None when that cannot be told
+    (a pattern can match the empty string, or uses syntax not read here).  A string whose first
+    character it does not match has no match: a prefilter that needs no regex call per string.
+
+    Read from the tree of the standard library's parser (private, so every failure means None);
+    each first character becomes a class in ``regex`` syntax (\\p{Han} and \\d kept as written, so
+    they mean what they mean in the pattern).  Zero-width items (^, lookarounds) are skipped: that
+    only lets more characters through."""
+    atoms: list[str] = []
+    for pattern in patterns:
+        found = _first_of(pattern)
+        if found is None:
+            return None
+        atoms.extend(found)
+    return regex.compile("|".join(dict.fromkeys(atoms))) if atoms else None
+
+
+def _first_of(pattern: str) -> list[str] | None:
+    parsed = _parse(pattern)
+    if parsed is None:
+        return None
+    items, ops, originals = parsed
+    try:
+        atoms, nullable = _first_atoms(items, ops, originals)
+    except Exception:  # _Unknown, a parser of another shape
+        return None
+    return None if nullable or not atoms else atoms
+
+
+def _parse(pattern: str) -> tuple[list[Any], Any, dict[str, str]] | None:
+    """The items of ``pattern`` as the standard library's parser reads them, its opcodes, and the
+    private-use characters standing for its \\p{…} classes; None where that reading could differ
+    from ``regex``'s (flags, fuzzy matching, POSIX classes, a warning) or fails."""
+    originals: dict[str, str] = {}
+
+    def placeholder(m: Any) -> str:  # \p{Han} -> a private-use character standing for it
+        ch = chr(0xF0000 + len(originals))
+        originals[ch] = m.group()
+        return ch
+
+    if "\\\\" in pattern or any(ord(ch) >= 0xF0000 for ch in pattern):
+        return None  # an escaped backslash could be read as the start of \p below
+    text = _UNICODE_CLASS.sub(placeholder, pattern)
+    if _FOREIGN_SYNTAX.search(text):
+        return None
+    try:
+        import warnings
+
+        parser = importlib.import_module("re._parser")
+        ops = importlib.import_module("re._constants")
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always")
+            tree = parser.parse(text)
+        if warned or tree.state.flags & ~ops.SRE_FLAG_UNICODE:
+            return None
+        return list(tree), ops, originals
+    except Exception:  # a pattern the stdlib cannot read, a parser of another shape
+        return None
+
+
+def needed_suffix(pattern: str) -> str:
+    """Text that every string holding a match of ``pattern`` ends with, or ends with followed by
+    one newline ($ also matches before a last newline); "" when none is known.  Read as
+    ``first_class`` reads: the literal characters right before a closing $ (at the top level or
+    at the end of groups that close there)."""
+    parsed = _parse(pattern)
+    if parsed is None:
+        return ""
+    items, ops, originals = parsed
+    if not items or items[-1] != (ops.AT, ops.AT_END):
+        return ""
+    suffix: list[str] = []
+    items = items[:-1]
+    while items:
+        op, arg = items[-1]
+        if op is ops.LITERAL and chr(arg) not in originals:
+            suffix.append(chr(arg))
+            items = items[:-1]
+        elif op is ops.SUBPATTERN and not arg[1] and not arg[2]:
+            items = list(arg[3])  # the group ends where the pattern does: its end goes on
+        else:
+            break
+    return "".join(reversed(suffix))
+
+
+def _char(code: int, originals: dict[str, str]) -> str:
+    ch = chr(code)
+    return originals.get(ch) or regex.escape(ch)
+
+
+def _class_atom(items: Any, ops: Any, originals: dict[str, str]) -> str:
+    parts = []
+    for op, arg in items:
+        if op is ops.NEGATE:
+            parts.append("^")
+        elif op is ops.LITERAL:
+            parts.append(_char(arg, originals))
+        elif op is ops.RANGE:
+            lo, hi = chr(arg[0]), chr(arg[1])
+            if lo in originals or hi in originals:
+                raise _Unknown
+            parts.append(f"{regex.escape(lo)}-{regex.escape(hi)}")
+        elif op is ops.CATEGORY and str(arg) in _CATEGORY_CLASS:
+            parts.append(_CATEGORY_CLASS[str(arg)])
+        else:
+            raise _Unknown
+    if parts and parts[0] == "^" and len(parts) == 1:
+        raise _Unknown
+    return "[" + "".join(parts) + "]"
+
+
+def _first_atoms(items: list[Any], ops: Any, originals: dict[str, str]) -> tuple[list[str], bool]:
+    """The classes of the first character of a match of ``items`` in sequence, and whether the
+    sequence can match the empty string (then what follows it can start the match too)."""
+    atoms: list[str] = []
+    for op, arg in items:
+        if op in (ops.AT, ops.ASSERT, ops.ASSERT_NOT):
+            continue  # zero width
+        if op is ops.LITERAL:
+            atoms.append(_char(arg, originals))
+            return atoms, False
+        if op is ops.NOT_LITERAL:
+            if chr(arg) in originals:
+                raise _Unknown
+            atoms.append(f"[^{regex.escape(chr(arg))}]")
+            return atoms, False
+        if op is ops.ANY:
+            atoms.append(".")  # (no flags: not a newline, as in the pattern)
+            return atoms, False
+        if op is ops.IN:
+            atoms.append(_class_atom(arg, ops, originals))
+            return atoms, False
+        if op is ops.SUBPATTERN:
+            _, add_flags, del_flags, inner = arg
+            if add_flags or del_flags:
+                raise _Unknown
+            sub, nullable = _first_atoms(list(inner), ops, originals)
+        elif op is ops.ATOMIC_GROUP:
+            sub, nullable = _first_atoms(list(arg), ops, originals)
+        elif op is ops.BRANCH:
+            sub, nullable = [], False
+            for branch in arg[1]:
+                branch_atoms, branch_nullable = _first_atoms(list(branch), ops, originals)
+                sub.extend(branch_atoms)
+                nullable = nullable or branch_nullable
+        elif op in (ops.MAX_REPEAT, ops.MIN_REPEAT, ops.POSSESSIVE_REPEAT):
+            low, high, inner = arg
+            if high == 0:
+                continue
+            sub, nullable = _first_atoms(list(inner), ops, originals)
+            nullable = nullable or low == 0
+        else:
+            raise _Unknown  # back references, conditionals …
+        atoms.extend(sub)
+        if not nullable:
+            return atoms, False
+    return atoms, True
+
+
+class StartTest:
+    """Can a match of a pattern (tried with match()) start a string?  False when the string's first
+    character is not one a match can begin with; True when unsure.  The answer for a character is
+    kept (one regex call for each character the process meets first, a dict look-up after)."""
+
+    __slots__ = ("first", "seen")
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.first = first_class(patterns)
+        self.seen: dict[str, bool] = {}
+
+    def may_start(self, text: str) -> bool:
+        if self.first is None:
+            return True
+        if not text:
+            return False  # (a pattern that can match the empty string has no first class)
+        ch = text[0]
+        ok = self.seen.get(ch)
+        if ok is None:
+            ok = self.seen[ch] = self.first.match(ch) is not None
+        return ok
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
 def _numeral_value(num: str) -> int | None:
-    circled = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-    if num in circled:
-        return circled.index(num) + 1
+    if num in _CIRCLED:
+        return _CIRCLED.index(num) + 1
     if num.isascii() and num.isdigit():
         return int(num)
-    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    digits = _DIGITS
     if num == "十":
         return 10
     if "百" in num:
@@ -142,11 +389,7 @@ _ENCLOSED_MARKER = regex.compile(r"[）)①-⑳]\s*$")
 
 def match_heading(line: str, rules: OutlineRules) -> HeadingMatch | None:
     """The heading at the start of ``line``, or None."""
-    c = _compiled(rules)
-    if c.prefilter is None:
-        return _match_heading(line, c, 0)
-    first = c.prefilter.match(line)
-    return None if first is None else _match_heading(line, c, _first_style(first, c))
+    return _compiled(rules).heading(line)
 
 
 def _first_style(first: Any, c: _Compiled) -> int:
@@ -158,19 +401,19 @@ def _first_style(first: Any, c: _Compiled) -> int:
     return 0  # not reached: some branch matched
 
 
-def _match_heading(line: str, c: _Compiled, first_style: int) -> HeadingMatch | None:
+def _match_heading(line: str, c: _Compiled, first_style: int, first: Any = None) -> HeadingMatch | None:
     """The heading at the start of ``line``, trying the styles from ``first_style`` on (none
-    before it can match)."""
+    before it can match).  ``first``: the match of style ``first_style``'s pattern, when made."""
     rules = c.rules
     styles = c.styles
     for index in range(first_style, len(styles)):
         style, pattern = styles[index]
-        m = pattern.match(line)
+        m = first if first is not None and index == first_style else pattern.match(line)
         if not m:
             continue
         marker_end = m.end()
         rest = line[marker_end:]
-        if c.not_after.match(rest) and not _ENCLOSED_MARKER.search(m.group()):
+        if c.not_after_start.may_start(rest) and c.not_after.match(rest) and not _ENCLOSED_MARKER.search(m.group()):
             return None  # 一、二级医院, 3.5万: a number in the text (an enclosed ①, （一） can't be one)
         title_len = cut_title(rest, rules)
         title = rest[:title_len].strip()
@@ -204,7 +447,7 @@ def outline(
     heading's own text stops where it starts."""
     outline_rules: OutlineRules = (rules or default_rules())["outline"]
     c = _compiled(outline_rules)
-    prefilter = c.prefilter
+    heading = c.heading
     text = clean.text
     stop = len(text) if end is None else end
     found: list[tuple[int, HeadingMatch, int]] = []  # (line start, match, level)
@@ -227,13 +470,7 @@ def outline(
                 break
             if skip is None or not skip[0] <= line_start < skip[1]:
                 stripped = line.lstrip()
-                match = None
-                if prefilter is None:
-                    match = _match_heading(stripped, c, 0)
-                else:
-                    first = prefilter.match(stripped)
-                    if first is not None:
-                        match = _match_heading(stripped, c, _first_style(first, c))
+                match = heading(stripped)
                 if match is None and hints and line_start in hints:
                     match = _hinted(stripped, hints[line_start], outline_rules)
                 if match is not None:

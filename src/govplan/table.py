@@ -33,7 +33,7 @@ from .clauses import FoundUnit
 from .clean import positions
 from .document import CleanText
 from .models import Role
-from .outline import OutlineRules, cut_title
+from .outline import OutlineRules, StartTest, cut_title
 from .ruleset import RuleSet, compiled, default_rules
 from .units import UnitRules, clean_name, looks_like_unit, split_units, unit_list_suffix
 
@@ -95,6 +95,9 @@ class _Compiled:
         self.header_tail = regex.compile(r"[\s\t]*(?:(?:" + alt([w for ws in cols.values() for w in ws]) + r")[\s\t]*)*")
         self.deadline_cell = regex.compile(rules.deadline_cell)  # type: ignore[attr-defined]
         self.lead_col = regex.compile(alt(cols.get("lead", ["牵头单位"])))
+        # a header opens with a 序号 column's word: a text holding none has no header (str.find
+        # is faster than the search); no word, no such test
+        self.number_words = tuple(cols["number"]) if all(cols["number"]) else ()
         self.coop_col = regex.compile(alt(cols.get("cooperating", ["配合单位"])))
 
 
@@ -113,7 +116,12 @@ def find_table(clean: CleanText, start: int = 0, rules: RuleSet | None = None, e
     ruleset = rules or default_rules()
     c = _compiled(ruleset["tasks"])
     stop = len(clean.text) if end is None else max(start, min(end, len(clean.text)))
-    header = c.header.search(clean.text, start, stop)
+    text = clean.text
+    header = (
+        c.header.search(text, start, stop)
+        if not c.number_words or any(text.find(word, start, stop) >= 0 for word in c.number_words)
+        else None
+    )
     celled = _celled_header(clean, start, c, before=header.start() if header else stop)
     if celled is not None:
         line_start, line_end = celled
@@ -344,6 +352,7 @@ _PAGE_LINE = regex.compile(
     r"|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
 _PAGE_INLINE = regex.compile(r"[—－]\s+\d{1,4}\s+[—－]")
+_PAGE_LINE_START = StartTest([_PAGE_LINE.pattern])  # (a line of text starts with none of its characters)
 
 
 def _flatten(clean: CleanText, start: int, stop: int | None = None) -> tuple[str, list[int]]:
@@ -358,7 +367,7 @@ def _flatten(clean: CleanText, start: int, stop: int | None = None) -> tuple[str
         newline = text.find("\n", pos, stop)
         end = stop if newline < 0 else newline
         line = text[pos:end]
-        if not _PAGE_LINE.match(line):
+        if not (_PAGE_LINE_START.may_start(line) and _PAGE_LINE.match(line)):
             keep = [(pos, end)]
             if "—" in line or "－" in line:
                 keep, kept_to = [], pos
