@@ -527,6 +527,9 @@ def test_expression_found_wherever_it_stands(prefix: str, suffix: str) -> None:
         (r"\p{Han}+年", (("年",),)),
         (r"(?=年)", ()),  # a lookahead consumes nothing and requires nothing here
         ("x?y*", ()),
+        ("[:：]责任", ((":", "："), ("责任",))),  # a set holding a colon is no POSIX class
+        ("[[:alpha:]]年", ()),  # a POSIX class: regex reads it, the stdlib does not
+        ("[[:^digit:]]年", ()),
     ],
 )
 def test_needed_words(pattern: str, needs: tuple[tuple[str, ...], ...]) -> None:

