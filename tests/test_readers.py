@@ -594,3 +594,12 @@ def test_printable_utf8_text_reads_back_exactly(text: str) -> None:
     doc = read_bytes(text.encode("utf-8"), "t.txt")
     assert doc.raw == _expected_raw(text)
     assert doc.source.encoding == "utf-8"
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab规划\n\r\v\f\x85\u2028\u2029\x1c\t ")), max_size=40))
+def test_line_breaks_normalised_as_the_pattern_says(text: str) -> None:
+    """normalise_newlines's shortcut (no break character: the text as it is) changes nothing."""
+    from govplan.readers.base import _LINE_BREAK, normalise_newlines
+
+    assert normalise_newlines(text) == _LINE_BREAK.sub("\n", text)
+    assert "\r" not in normalise_newlines(text) and "\u2028" not in normalise_newlines(text)
