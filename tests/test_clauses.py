@@ -510,3 +510,68 @@ def test_offset_shifts_every_span_and_nothing_else() -> None:
             (u.name, u.role, u.start, u.end) for u in b.units]
         assert all(whole[u.start:u.end] == u.name for u in b.units)
     assert [u.name for cl in shifted for u in cl.units] == ["区城管局", "各街道", "区城管局", "区公安分局", "各街道办事处"]
+
+
+# --- the prefilter of unlabelled clauses changes nothing ------------------------------------------
+
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from govplan.clauses import Clause, _assignment, _compiled, _unlabelled  # noqa: E402
+from govplan.ruleset import default_rules  # noqa: E402
+
+_PIECES = ["市住建局", "各区人民政府", "市发改委", "牵头", "负责", "配合", "落实", "实施", "支持", "参与",
+           "共同参与", "组织实施", "牵头单位", "由", "、", "，", "；", "。", "\n", "（", "）", "【", "】",
+           "加强统筹", "要", "：", " "]
+
+
+def _unlabelled_reference(text: str) -> list[Clause]:
+    """_unlabelled without any prefilter: every bracket body holding a role verb, every by-phrase
+    and every sentence ending a segment in a verb go to _assignment."""
+    rules = default_rules()
+    c, unit_rules = _compiled(rules["clauses"]), rules["units"]
+    clauses = []
+    for m in c.paren.finditer(text):
+        if c.any_verb.search(m.group("body")):
+            units = _assignment(m.group("body"), m.start("body"), c, unit_rules)
+            if units:
+                clauses.append(Clause(m.start(), m.end(), tuple(units)))
+    for m in c.by_phrase.finditer(text):
+        units = _assignment(m.group("body"), m.start("body"), c, unit_rules)
+        if units:
+            clauses.append(Clause(m.start(), m.end(), tuple(units)))
+    tried: set[int] = set()
+    for verb in c.verb_end.finditer(text):
+        start = max(text.rfind(ch, 0, verb.start()) for ch in "。；;！？\n") + 1
+        if start in tried:
+            continue
+        tried.add(start)
+        whole = c.sentence.match(text, start)
+        if whole is not None:
+            units = _assignment(whole.group("body"), whole.start("body"), c, unit_rules, strict=True)
+            if units:
+                clauses.append(Clause(whole.start("body"), whole.end(), tuple(units)))
+    return clauses
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=16))
+# a verb before a closing bracket, a line end, the text's end, 、 and the separators
+@example(["（", "市发改委", "牵头", "）"])
+@example(["（", "市发改委", "牵头", "\n", "）"])
+@example(["由", "市发改委", "牵头", "\n"])
+@example(["市发改委", "牵头", "、", "各区人民政府", "配合"])
+@example(["加强统筹", "（", "市发改委", "牵头", "；", "各区人民政府", "配合", "）"])
+def test_unlabelled_prefilter_changes_nothing(pieces: list[str]) -> None:
+    rules = default_rules()
+    text = "".join(pieces)
+    assert _unlabelled(text, _compiled(rules["clauses"]), rules["units"], 0) == _unlabelled_reference(text)
+
+
+def test_unlabelled_reference_finds_what_the_prefilter_must_let_through() -> None:
+    """(the property above compares something: each kind of assignment is found by both)"""
+    for text in ("加快建设。（省商务厅牵头，合肥海关配合）", "完善机制，由区建管委牵头、各街镇配合。",
+                 "区工商联负责组织实施，各街道办事处配合。", "（市发展改革委负责\n）"):
+        assert _unlabelled_reference(text), text
+        rules = default_rules()
+        assert _unlabelled(text, _compiled(rules["clauses"]), rules["units"], 0) == _unlabelled_reference(text)

@@ -722,3 +722,28 @@ def test_needed_suffix_holds_for_every_match(text: str) -> None:
     assert end
     if regex.match(pattern, text):
         assert text.endswith(end) or text.endswith(end + "\n")
+
+
+def test_sections_are_built_as_validation_builds_them() -> None:
+    """outline's Sections (built without validation) equal the ones Section(**dump) validates."""
+    from govplan.models import Section
+
+    text = "一、总体要求\n（一）加强组织领导。加强统筹。\n1.完善机制\n\n二、保障措施\n"
+    headings = outline(clean_text(text))
+    assert [h.section.path for h in headings] == ["一", "一/一", "一/一/1", "二"]
+    for h in headings:
+        again = Section.model_validate(h.section.model_dump())
+        assert again == h.section
+        assert again.model_dump_json() == h.section.model_dump_json()
+        assert again.model_fields_set == h.section.model_fields_set
+
+
+@_PREFILTER
+@given(st.text(alphabet="一二中国aA1 ，,。①\u9fa5\u9fa6\u4e00\u3400", max_size=8))
+def test_too_little_han_quick_test(title: str) -> None:
+    """The opening test (a stdlib class of 一-龥) answers as counting Han characters does."""
+    import regex
+
+    c = _outline_compiled(default_rules()["outline"])
+    n = default_rules()["outline"].title_min_han
+    assert c.too_little_han(title) == (len(regex.findall(r"\p{Han}", title)) < n)

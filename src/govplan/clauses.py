@@ -104,10 +104,18 @@ class _Compiled:
             re.M,
         )
         self.verb_end = re.compile(verb_alt + r"(?=[。；;，,]|$)", re.M)
+        # a verb that can end an assignment of any of the three kinds: followed by a character
+        # that can end a unit-list segment, a by-phrase or a sentence, or by the end of the text.
+        # Every match of verb_end is one (re.M's $: before \n or at the end), and so is the verb
+        # ending each segment _assignment takes from a bracket body (a segment ends at [，,；;] or
+        # at the body's end, where a closing bracket follows; verb_at's $ also before a last \n)
+        self.may_assign = re.compile(verb_alt + r"(?=[、。；;，,\n）)】]|\Z)")
         self.role_mark = re.compile(r"[（(](?P<verb>" + verb_words + r")[）)]$")
         # the last characters of the verbs: a cleaned name (no line break for $ to stop before)
         # can end in a verb only if it ends in one of these
         self.verb_last = frozenset(verb[-1] for verb in verbs)
+        # a name ending in none of these is neither marked nor glued to a verb (see _units_in)
+        self.special_last = self.verb_last | frozenset("）)")
 
 
 def _compiled(rules: ClauseRules) -> _Compiled:
@@ -243,10 +251,17 @@ def _units_in(
     value = text[start:end]
     at = start + offset
     found = []
+    special = c.special_last
     for a, b, name in split_names(value):
-        own_role = role
-        # a name is never empty; the patterns end in ）) and in a verb's last character
+        # a name is never empty; the patterns end in ）) and in a verb's last character: a name
+        # ending otherwise is kept as it is (the usual case).  _tuple_new(FoundUnit, …) is what
+        # FoundUnit(…) does, without the Python frame of the named tuple's __new__
         last = name[-1]
+        if last not in special:
+            if name not in _NO_UNIT:
+                found.append(_tuple_new(FoundUnit, (name, role, at + a, at + b)))
+            continue
+        own_role = role
         mark = c.role_mark.search(name) if last in "）)" else None
         glued = c.verb_tail.search(name) if mark is None and last in c.verb_last else None
         if mark is not None:  # 省数据局（牵头）: the bracket sets the unit's role and is no part of its name
@@ -259,20 +274,26 @@ def _units_in(
             own_role = c.verb_role[glued.group("verb")]
             name = name[: glued.start()]
             b = a + len(value[a:b].rstrip()) - len(glued.group("verb"))
-        if name and name not in ("无", "暂无"):
+        if name and name not in _NO_UNIT:
             found.append(FoundUnit(name, own_role, at + a, at + b))
     return found
 
 
+_NO_UNIT = ("无", "暂无")
+_tuple_new = tuple.__new__
+
+
 def _unlabelled(text: str, c: _Compiled, unit_rules: UnitRules, offset: int) -> list[Clause]:
-    first_verb = c.any_verb.search(text)
+    first_verb = c.may_assign.search(text)
     if first_verb is None:
-        return []  # every assignment has a role verb (each pattern below requires one)
+        return []  # every assignment ends in a role verb that may_assign finds (see _Compiled)
     clauses = []
-    any_verb = c.any_verb.search
-    # next_verb: where the first verb at or after the last body start looked at starts.  A verb
-    # inside a body [a, b) (the search stopping at b) starts where one of the whole text does, so
-    # a body ending before next_verb holds none, and once none is left no later body holds one
+    any_verb = c.may_assign.search
+    # next_verb: where the first such verb at or after the last body start looked at starts.  One
+    # inside a body [a, b) (the search stopping at b, where \Z stands for the closing bracket)
+    # starts where one of the whole text does, so a body ending before next_verb holds none, and
+    # once none is left no later body holds one.  A body without one has no segment that
+    # _assignments_in takes: _assignment would find nothing
     next_verb = first_verb.start()
     for m in c.paren.finditer(text):
         body_start, body_end = m.span("body")
@@ -281,7 +302,6 @@ def _unlabelled(text: str, c: _Compiled, unit_rules: UnitRules, offset: int) -> 
             if found is None:
                 break
             next_verb = found.start()
-        # a body without a role verb has no segment with one: _assignment would find nothing
         if next_verb < body_end and any_verb(text, body_start, body_end):
             units = _assignment(m.group("body"), body_start + offset, c, unit_rules)
             if units:
@@ -292,7 +312,8 @@ def _unlabelled(text: str, c: _Compiled, unit_rules: UnitRules, offset: int) -> 
             if units:
                 clauses.append(Clause(m.start() + offset, m.end() + offset, tuple(units)))
     tried: set[int] = set()
-    # a sentence can only be an assignment if a verb ends a segment; no verb starts before the first
+    # a sentence can only be an assignment if a verb ends a segment; no verb_end match starts
+    # before the first may_assign one (each is one of those)
     for verb in c.verb_end.finditer(text, first_verb.start()):
         start = max(text.rfind(ch, 0, verb.start()) for ch in _SENTENCE_ENDS) + 1
         if start in tried:

@@ -10,6 +10,8 @@ after "1." at the same level is taken, a stray "7." inside a list of 1–3 is no
 from __future__ import annotations
 
 import importlib
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -88,12 +90,20 @@ class _Compiled:
         firsts = [first_class([s.pattern]) for s in rules.styles]
         self.style_firsts = firsts if all(f is not None for f in firsts) else None
         self.styles_of: dict[str, tuple[int, ...]] = {}
+        self.patterns = [pattern for _, pattern in self.styles]
+        # lines that heading() turns down at once, by their first character ("" for an empty
+        # line); empty where style_firsts is unknown (outline() then calls heading() for all)
+        self.no_start: set[str] = {""} if self.style_firsts is not None else set()
         self.not_after = regex.compile(rules.not_after_number)
         self.not_after_start = StartTest([rules.not_after_number])  # (most titles start otherwise)
         # a title with at least title_min_han Han characters (one search, not a list of them all)
         n = rules.title_min_han
         self.enough_han = regex.compile(r"\p{Han}(?:[^\p{Han}]*\p{Han}){" + str(n - 1) + "}") if n > 0 else None
         self.rules = rules
+        self.title_stops = list(rules.title_stops)
+        self.title_max_chars = rules.title_max_chars
+        # too_little_han's quick test: the title opens with title_min_han characters of 一-龥
+        self.han_opening = re.compile("[\u4e00-\u9fa5]{" + str(n) + "}") if n > 0 else None
 
     def heading(self, line: str) -> HeadingMatch | None:
         """The heading at the start of ``line`` (``match_heading``).  The styles are tried in
@@ -107,10 +117,13 @@ class _Compiled:
                 ch = line[0]
                 candidates = tuple(i for i, first in enumerate(self.style_firsts) if first.match(ch))
                 self.styles_of[ch] = candidates
+                if not candidates:
+                    self.no_start.add(ch)
             for i in candidates:
-                m = self.styles[i][1].match(line)
+                m = self.patterns[i].match(line)
                 if m is not None:
-                    return _match_heading(line, self, i, m)
+                    # _match_heading(line, self, i, m) returns from its first turn, with m
+                    return _heading_of(line, self, self.styles[i][0], m)
             return None
         if not self.start.may_start(line):
             return None
@@ -123,8 +136,7 @@ class _Compiled:
         """Has ``title`` fewer than title_min_han Han characters?"""
         if self.enough_han is None:
             return False
-        n = self.rules.title_min_han
-        if len(title) >= n and all("\u4e00" <= ch <= "\u9fa5" for ch in title[:n]):
+        if self.han_opening is not None and self.han_opening.match(title):
             return False  # it opens with enough of them (一-龥: the first CJK block, Han throughout)
         return self.enough_han.search(title) is None
 
@@ -404,28 +416,45 @@ def _first_style(first: Any, c: _Compiled) -> int:
 def _match_heading(line: str, c: _Compiled, first_style: int, first: Any = None) -> HeadingMatch | None:
     """The heading at the start of ``line``, trying the styles from ``first_style`` on (none
     before it can match).  ``first``: the match of style ``first_style``'s pattern, when made."""
-    rules = c.rules
     styles = c.styles
     for index in range(first_style, len(styles)):
         style, pattern = styles[index]
         m = first if first is not None and index == first_style else pattern.match(line)
         if not m:
             continue
-        marker_end = m.end()
-        rest = line[marker_end:]
-        if c.not_after_start.may_start(rest) and c.not_after.match(rest) and not _ENCLOSED_MARKER.search(m.group()):
-            return None  # 一、二级医院, 3.5万: a number in the text (an enclosed ①, （一） can't be one)
-        title_len = cut_title(rest, rules)
-        title = rest[:title_len].strip()
-        if c.too_little_han(title):
-            return None
-        num = m.group("num")
-        if style.number == "{num}":  # the usual format: the numeral itself
-            number = num
-        else:
-            number = style.number.format(**{**{k: v or "" for k, v in m.groupdict().items()}, "num": num})
-        return HeadingMatch(style.name, num, number, marker_end, title, marker_end + title_len)
+        return _heading_of(line, c, style, m)  # (decides: a heading or None)
     return None
+
+
+def _heading_of(line: str, c: _Compiled, style: HeadingStyle, m: Any) -> HeadingMatch | None:
+    """The heading ``m``, a match of ``style`` at the start of ``line``, makes (None: not one)."""
+    marker_end = m.end()
+    rest = line[marker_end:]
+    if c.not_after_start.may_start(rest) and c.not_after.match(rest) and not _ENCLOSED_MARKER.search(m.group()):
+        return None  # 一、二级医院, 3.5万: a number in the text (an enclosed ①, （一） can't be one)
+    # cut_title(rest, c.rules) written out
+    title_len = len(rest)
+    for stop in c.title_stops:
+        pos = rest.find(stop)
+        if 0 <= pos < title_len:
+            title_len = pos
+    if title_len > c.title_max_chars:
+        commas = [p for p in (rest.find("，", 0, title_len), rest.find(",", 0, title_len)) if p > 0]
+        if commas:
+            title_len = min(commas)
+    title = rest[:title_len].strip()
+    if c.too_little_han(title):
+        return None
+    num = m.group("num")
+    if style.number == "{num}":  # the usual format: the numeral itself
+        number = num
+    else:
+        number = style.number.format(**{**{k: v or "" for k, v in m.groupdict().items()}, "num": num})
+    # HeadingMatch(…) without the Python frame of the named tuple's __new__
+    return _tuple_new(HeadingMatch, (style.name, num, number, marker_end, title, marker_end + title_len))
+
+
+_tuple_new = tuple.__new__
 
 
 @dataclass(slots=True)
@@ -448,6 +477,7 @@ def outline(
     outline_rules: OutlineRules = (rules or default_rules())["outline"]
     c = _compiled(outline_rules)
     heading = c.heading
+    no_start = c.no_start
     text = clean.text
     stop = len(text) if end is None else end
     found: list[tuple[int, HeadingMatch, int]] = []  # (line start, match, level)
@@ -470,7 +500,8 @@ def outline(
                 break
             if skip is None or not skip[0] <= line_start < skip[1]:
                 stripped = line.lstrip()
-                match = heading(stripped)
+                # (heading(stripped) is None for a first character in no_start)
+                match = None if stripped[:1] in no_start else heading(stripped)
                 if match is None and hints and line_start in hints:
                     match = _hinted(stripped, hints[line_start], outline_rules)
                 if match is not None:
@@ -517,6 +548,17 @@ def _build(
         while open_ and found[open_[-1]][2] >= level:
             ends[open_.pop()] = pos
         open_.append(i)
+    # Section built without validation (Section.model_construct with every field, written out as
+    # tasks._unit_refs does): every value already has its declared type.  number is a str (the
+    # numeral group, a str.format result, or "" for a styled heading; a non-participating num
+    # group would have failed in _place already), title and path are str, level is an int from
+    # _place, line an int from bisect and span a tuple of two ints (CleanText.span, inlined below
+    # with CleanText.line)
+    origin = clean.origin
+    size = len(origin)
+    raw_end = len(clean.raw)
+    line_starts = clean._line_starts
+    fields = _SECTION_FIELDS
     for i, (pos, match, level) in enumerate(found):
         del path[level - 1:]
         path.append(match.number or match.title)
@@ -525,14 +567,29 @@ def _build(
         own_end = min(own_end, end)
         if skip is not None and pos < skip[0] < own_end:
             own_end = skip[0]
-        section = Section(
-            id=f"s{i + 1}",
-            level=level,
-            number=match.number,
-            title=match.title,
-            path="/".join(path),
-            line=clean.line(pos),
-            span=clean.span(pos, pos + match.title_end),
-        )
-        headings.append(Heading(section, match.style, pos, pos + match.title_end, end, own_end))
+        title_end = pos + match.title_end
+        if title_end <= pos:  # CleanText.span of an empty range
+            at = origin[pos] if pos < size else raw_end
+            span = (at, at)
+        else:
+            span = (origin[pos], origin[title_end - 1] + 1)
+        section = _new(Section)
+        _set(section, "__dict__", {
+            "id": f"s{i + 1}",
+            "level": level,
+            "number": match.number,
+            "title": match.title,
+            "path": "/".join(path),
+            "line": bisect_right(line_starts, origin[pos] if pos < size else raw_end),
+            "span": span,
+        })
+        _set(section, "__pydantic_fields_set__", set(fields))
+        _set(section, "__pydantic_extra__", None)
+        _set(section, "__pydantic_private__", None)
+        headings.append(Heading(section, match.style, pos, title_end, end, own_end))
     return headings
+
+
+_SECTION_FIELDS = frozenset(Section.model_fields)
+_new = object.__new__
+_set = object.__setattr__
