@@ -442,3 +442,38 @@ def test_line_test_without_known_words_tests_every_line() -> None:
     test = _LineTest([r"\d+", r"^(a)\1"])  # no word needed by the first; a back reference
     assert test.lines_to_test("1\nb") is None
     assert test.hit("12") and test.hit("aa") and not test.hit("b")
+
+
+# --- the map of the cleaned text, built once from the raw ranges finally kept ---------------------
+
+from govplan.clean import _raw_map, _through  # noqa: E402
+
+
+@st.composite
+def _pieces_and_kept(draw: st.DrawFn) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Raw ranges apart from each other (a character pass's pieces) and ranges kept of their text."""
+    pieces, pos = [], draw(st.integers(0, 3))
+    for _ in range(draw(st.integers(1, 5))):
+        length = draw(st.integers(1, 6))
+        pieces.append((pos, pos + length))
+        pos += length + draw(st.integers(1, 3))
+    size = sum(b - a for a, b in pieces)
+    cuts = sorted(set(draw(st.lists(st.integers(0, size), max_size=8))))
+    kept = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if b > a]
+    return pieces, kept
+
+
+@FAST
+@given(_pieces_and_kept())
+def test_map_of_kept_ranges_is_their_selection_of_the_pieces_map(case: tuple[list[tuple[int, int]], list[tuple[int, int]]]) -> None:
+    pieces, kept = case
+    whole = [i for a, b in pieces for i in range(a, b)]
+    assert _raw_map(pieces) == tuple(whole)
+    assert _raw_map(_through(kept, pieces)) == tuple(i for a, b in kept for i in whole[a:b])
+
+
+def test_map_after_junk_and_a_joined_line_points_at_the_raw_characters() -> None:
+    raw = "一、总体要求\n\n加强管理[bookmark: _GoBack]，提升水平，\n\n做好服务。\n网站地图\n"
+    ct = clean_text(raw)
+    assert ct.text == "一、总体要求\n\n加强管理，提升水平，做好服务。"
+    assert [raw[i] for i in ct.origin] == list(ct.text)

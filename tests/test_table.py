@@ -259,3 +259,31 @@ def test_rows_never_run_past_the_given_end() -> None:
     assert table is not None
     assert [r[1] for r in _rows(table)] == ["建设污水处理厂", "新建停车泊位500个"]
     assert table.end <= third
+
+
+def test_unit_cell_names_are_reused_only_for_the_cell_as_split() -> None:
+    """A unit cell read after the measure's last sentence comes with its split_names (the names
+    _add_units takes as they are), unless white space opens the cell: then none."""
+    from govplan.table import _unit_cell
+    from govplan.units import clean_name, split_names, unit_rules
+
+    rules = unit_rules(default_rules())
+    bare = "完善考核制度。市住房和城乡建设局、市 财政局"
+    at, names = _unit_cell(bare, rules)
+    assert at == bare.index("市住房")
+    assert names == split_names(bare[at:], rules)
+    assert [n for _, _, n in names] == [clean_name(bare[at:][a:b]) for a, b, _ in names] == ["市住房和城乡建设局", "市财政局"]
+    spaced = "完善考核制度。 市住房和城乡建设局、市财政局"
+    at, names = _unit_cell(spaced, rules)
+    assert at == spaced.index("市住房") and names is None
+
+
+def test_flattened_units_with_spaces_inside_a_name() -> None:
+    text = (
+        "某县2024年重点工作任务清单\n"
+        "序号重点任务工作措施责任单位完成时限一、民生保障"
+        "1新建养老服务中心。1.建成乡镇养老服务中心3个。县民 政局、县财政局2024年10月底前"
+        "2改造农村危房。1.完成农村危房改造100户。县住建局2024年9月底前\n"
+    )
+    _, table = _table(text)
+    assert [r[2] for r in _rows(table)] == [[(R, "县民政局"), (R, "县财政局")], [(R, "县住建局")]]

@@ -182,8 +182,12 @@ def _rarest_words(pattern: str) -> tuple[str, ...]:
 def _labelled(line: str, c: _Compiled) -> bool:
     """Does ``line`` open with a label (label_line)?"""
     words = c.label_words
-    if words and not any(word in line for word in words):
-        return False
+    if words:
+        for word in words:  # (a loop, not any() of a generator: one call fewer a line)
+            if word in line:
+                break
+        else:
+            return False
     return c.label.match(line) is not None
 
 
@@ -274,21 +278,45 @@ def positions(start: int, end: int) -> tuple[int, ...]:
     return _POSITIONS[start:end]
 
 
-def _joined(seq: tuple[int, ...], ranges: list[tuple[int, int]]) -> tuple[int, ...]:
-    """The items of ``seq`` in the [start, end) ``ranges``, as one tuple."""
+def _raw_map(ranges: list[tuple[int, int]]) -> tuple[int, ...]:
+    """The raw indices in the [start, end) raw ``ranges``, in order, as one tuple: the map of a
+    text made of the characters of those ranges."""
     if len(ranges) == 1:
-        a, b = ranges[0]
-        return seq[a:b]
+        return positions(*ranges[0])
     out: list[int] = []
     for a, b in ranges:
-        out.extend(seq[a:b])
+        out.extend(positions(a, b))
     return tuple(out)
 
 
-def _char_pass(raw: str, inline: Any) -> tuple[str, tuple[int, ...]]:
+def _through(kept: list[tuple[int, int]], pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The raw ranges of the [start, end) ranges ``kept`` of a text made of the raw ranges
+    ``pieces`` run together (both in order, not overlapping).  ``_raw_map`` of the result is the
+    selection ``kept`` of ``_raw_map(pieces)``: the text's character i is the raw character
+    pieces[k][0] + (i - where piece k starts in the text), for the piece k holding i, so a kept
+    range maps, piece by piece, to raw ranges of the same characters in the same order."""
+    out: list[tuple[int, int]] = []
+    k = 0
+    base = 0  # where pieces[k] starts in the text
+    for a, b in kept:
+        while a < b:
+            ra, rb = pieces[k]
+            piece_end = base + rb - ra
+            if a >= piece_end:  # (the range starts after this piece)
+                base = piece_end
+                k += 1
+                continue
+            e = b if b < piece_end else piece_end
+            out.append((ra + a - base, ra + e - base))
+            a = e
+    return out
+
+
+def _char_pass(raw: str, inline: Any) -> tuple[str, list[tuple[int, int]]]:
     """Characters normalised (full-width digits and letters to ASCII, wide spaces to " ") and junk
-    removed, with each kept character's raw index; a run of kept characters at a time, never a
-    character at a time in Python."""
+    removed, with the raw [start, end) ranges of the characters kept (in order: the map of the
+    text is their ``_raw_map``); a run of kept characters at a time, never a character at a time in
+    Python."""
     pieces: list[str] = []
     kept: list[tuple[int, int]] = []
     pos = 0
@@ -298,9 +326,7 @@ def _char_pass(raw: str, inline: Any) -> tuple[str, tuple[int, ...]]:
             pieces.append(_WIDE.sub(_narrow, run))  # only the few wide characters, not every one
             kept.append((pos, start))
         pos = max(pos, end)
-    if not kept:
-        return "", ()
-    return "".join(pieces), _joined(positions(0, len(raw)), kept)
+    return "".join(pieces), kept
 
 
 # a row of a pipe (Markdown) table: never joined to its neighbours
@@ -346,14 +372,21 @@ def _unspace(text: str, rules: CleanRules) -> list[tuple[int, int]]:
     # the joined pairs (Han, Han), a run at a time; with a positive share, only until there are
     # enough of them to tell that most pairs are not spaced (more would not change that)
     share = rules.letter_spaced_share
+    n_spaced = len(spaced)
     joined = 0
-    for run in _JOINED_RUN.finditer(text):
-        joined += run.end() - run.start() - 1
-        if share > 0 and len(spaced) <= share * (len(spaced) + joined):
-            break
-    if len(spaced) > share * (len(spaced) + joined):
+    if share > 0:
+        for run in _JOINED_RUN.finditer(text):
+            a, b = run.span()
+            joined += b - a - 1
+            if n_spaced <= share * (n_spaced + joined):
+                break
+    else:
+        for run in _JOINED_RUN.finditer(text):
+            a, b = run.span()
+            joined += b - a - 1
+    if n_spaced > share * (n_spaced + joined):
         return spaced
-    if len(spaced) < max(2, rules.letter_spaced_run - 1):
+    if n_spaced < max(2, rules.letter_spaced_run - 1):
         return []  # a run of k single Han characters holds k - 1 spaced pairs, and k >= 3
     drop: list[tuple[int, int]] = []
     for run in _SPACED_RUN.finditer(text):
@@ -420,10 +453,22 @@ def _kept_ranges(text: str, c: _Compiled, heading: Any) -> list[tuple[int, int]]
     prev: str | None = None  # the last content line (joined, stripped, letter spacing dropped)
     depth = 0  # brackets left open in ``prev``
     rules = c.rules
-    footer_from = (len(text) + 1) * (1 - rules.footer_tail)
+    size = len(text)
+    footer_from = (size + 1) * (1 - rules.footer_tail)
     junk, footer = c.junk, c.footer
     # (hit() tries the anchored patterns only where these are True)
     junk_may_start, footer_may_start = junk.start.may_start, footer.start.may_start
+    # a line left out of the scan is tried by the anchored patterns only (hit(line, False)): with
+    # none, by nothing; with some, only when its first character may start one.  That test is
+    # StartTest.may_start's, inlined: its dict of answers read here, the call made only for a
+    # character it has not answered yet (None) or when no first characters are known (every line)
+    junk_anchored = junk.at_start
+    junk_seen = junk.start.seen if junk.start.first is not None else None
+    # the same for the footer, whose searched lines (all of them when its patterns need no word)
+    # need hit() only when some of its patterns are searched: else only the anchored ones count
+    footer_anchored = footer.at_start
+    footer_seen = footer.start.seen if footer.start.first is not None else None
+    footer_searches = footer.anywhere is not None or bool(footer.each)
     wrap_min = rules.wrap_min_chars
     # the lines where a junk or footer pattern searched may hit (a word they need, in one scan
     # each); a footer is looked for only in lines starting at footer_from or later (whose
@@ -432,19 +477,28 @@ def _kept_ranges(text: str, c: _Compiled, heading: Any) -> list[tuple[int, int]]
     footer_lines = footer.lines_to_test(text, min(len(text), max(0, int(footer_from))))
     brackets = "".join(_BRACKET_OR_NEWLINE.findall(text)).split("\n")  # of each line (strip drops none)
     start = 0
-    for i, line in enumerate(text.split("\n")):
+    for line, line_brackets in zip(text.split("\n"), brackets, strict=True):  # (as many lines)
         end = start + len(line)
         stripped = line.strip()
         if stripped:
             # ``start`` is the length of the lines before this one, newlines included
             if start >= footer_from:
-                searched = footer_lines is None or start in footer_lines
-                if (searched or footer_may_start(stripped)) and footer.hit(stripped, searched):
-                    break
-            searched = junk_lines is None or start in junk_lines
-            if (searched or junk_may_start(stripped)) and junk.hit(stripped, searched):
-                start = end + 1
-                continue
+                if footer_searches and (footer_lines is None or start in footer_lines):
+                    if footer.hit(stripped):
+                        break
+                elif footer_anchored is not None:  # (footer.hit(stripped, False), inlined as above)
+                    may = footer_seen.get(stripped[0]) if footer_seen is not None else True
+                    if (may or (may is None and footer_may_start(stripped))) and footer_anchored.match(stripped):
+                        break
+            if junk_lines is None or start in junk_lines:
+                if junk.hit(stripped):
+                    start = end + 1
+                    continue
+            elif junk_anchored is not None:
+                may = junk_seen.get(stripped[0]) if junk_seen is not None else True
+                if (may or (may is None and junk_may_start(stripped))) and junk_anchored.match(stripped):
+                    start = end + 1  # (what junk.hit(stripped, False) tells, without its calls)
+                    continue
             drop = _unspace(line, rules) if " " in line else []
             if drop:
                 stripped = _without(line, drop).strip()
@@ -470,8 +524,8 @@ def _kept_ranges(text: str, c: _Compiled, heading: Any) -> list[tuple[int, int]]
                 left, right = 0, len(line)  # a line of its own keeps its indentation
                 prev = stripped
                 depth = 0
-            if brackets[i]:
-                depth = _depth(depth, brackets[i])
+            if line_brackets:
+                depth = _depth(depth, line_brackets)
             pos = start + left
             if drop:
                 for a, b in [*drop, (right, right)]:  # the pieces between the spaces dropped
@@ -493,10 +547,10 @@ def _kept_ranges(text: str, c: _Compiled, heading: Any) -> list[tuple[int, int]]
                 if keep_to > keep_from:
                     out.append((keep_from, keep_to))
                 keep_from = start
-            keep_to = min(end + 1, len(text))  # leading blank lines stay, newline and all
+            keep_to = min(end + 1, size)  # leading blank lines stay, newline and all
             start = end + 1
             continue
-        if end < len(text):
+        if end < size:
             pending.append(end)
         start = end + 1
     if keep_to > keep_from:
@@ -507,11 +561,13 @@ def _kept_ranges(text: str, c: _Compiled, heading: Any) -> list[tuple[int, int]]
 def clean_text(raw: str, rules: RuleSet | None = None) -> CleanText:
     ruleset = rules or default_rules()
     c = _compiled(ruleset["clean"])
-    text, origin = _char_pass(raw, c.inline)
+    text, pieces = _char_pass(raw, c.inline)
     kept = _kept_ranges(text, c, heading_lines(ruleset["outline"]))
+    # the map is built once, from the raw ranges of the characters finally kept (``_through``), not
+    # as the character pass's map and then a selection of it (two copies of a text-long tuple)
     if kept == [(0, len(text))]:
-        return CleanText.build(text, origin, raw)
-    return CleanText.build("".join([text[a:b] for a, b in kept]), _joined(origin, kept) if kept else (), raw)
+        return CleanText.build(text, _raw_map(pieces), raw)
+    return CleanText.build("".join([text[a:b] for a, b in kept]), _raw_map(_through(kept, pieces)) if kept else (), raw)
 
 
 def clean(document: Document, rules: RuleSet | None = None) -> CleanText:

@@ -35,7 +35,7 @@ from .document import CleanText
 from .models import Role
 from .outline import OutlineRules, StartTest, cut_title
 from .ruleset import RuleSet, compiled, default_rules
-from .units import UnitRules, clean_name, looks_like_unit, split_units, unit_list_suffix
+from .units import UnitRules, clean_name, looks_like_unit, split_names, split_units, unit_list_suffix
 
 _CN = "零一二三四五六七八九"
 
@@ -522,15 +522,16 @@ def _cells(row: Row, text: str, offset: int, at: Callable[[int], int], c: _Compi
         before = text[: m.start()]
         bare = before.rstrip()
         units_at: int | None = None
+        names: list[tuple[int, int, str]] | None = None
         if bare and bare[-1] not in _SENTENCE_END:
-            units_at = _unit_cell(bare, unit_rules)
+            units_at, names = _unit_cell(bare, unit_rules)
             if units_at is None:
                 continue
         row.deadline = m.group(0)
         row.deadline_span = (at(offset + m.start()), at(offset + m.end() - 1) + 1)
         row.cells.append(row.deadline_span)
         if units_at is not None:
-            _add_units(row, bare, units_at, offset, at, unit_rules)
+            _add_units(row, bare, units_at, offset, at, unit_rules, names)
         return
     bare = text.rstrip()
     boundary = max(bare.rfind(ch) for ch in "。；; ") + 1
@@ -540,30 +541,40 @@ def _cells(row: Row, text: str, offset: int, at: Callable[[int], int], c: _Compi
             _add_units(row, bare, boundary, offset, at, unit_rules)
 
 
-def _unit_cell(bare: str, unit_rules: UnitRules) -> int | None:
+def _unit_cell(bare: str, unit_rules: UnitRules) -> tuple[int | None, list[tuple[int, int, str]] | None]:
     """Where the unit cell at the end of ``bare`` (a row's text up to its completion time) starts.
     The cell is everything after the measure's last sentence when it reads as a unit list: its
     first item a unit and the others short names (a name the vocabulary lacks, 中国人民银行某县支行,
-    stays in the cell); else the unit list at the end, segment by segment (unit_list_suffix)."""
+    stays in the cell); else the unit list at the end, segment by segment (unit_list_suffix).
+
+    Also ``split_names`` of the cell from where it starts, when it was worked out here (else None):
+    the cell read after the last sentence with no white space to skip is the text split here, and
+    split_names is a function of its text (and rules) alone, so _add_units need not split it again."""
     sentence = max(bare.rfind(ch) for ch in _SENTENCE_END) + 1
     if sentence:  # (no sentence before it: the list at the end, segment by segment)
         cell = bare[sentence:]
         lead = len(cell) - len(cell.lstrip())
-        items = split_units(cell, unit_rules)
-        if items and looks_like_unit(cell[items[0][0]:items[0][1]], unit_rules) and all(
+        names = split_names(cell, unit_rules)  # (split_units is its (start, end) pairs)
+        if names and looks_like_unit(cell[names[0][0]:names[0][1]], unit_rules) and all(
             looks_like_unit(cell[a:b], unit_rules) or (_LOOSE_UNIT.match(cell[a:b]) and not _MEASURE_WORD.search(cell[a:b]))
-            for a, b in items[1:]
+            for a, b, _ in names[1:]
         ):
-            return sentence + lead
-    return unit_list_suffix(bare, unit_rules)
+            return sentence + lead, (names if lead == 0 else None)
+    return unit_list_suffix(bare, unit_rules), None
 
 
-def _add_units(row: Row, text: str, units_at: int, offset: int, at: Callable[[int], int], unit_rules: UnitRules) -> None:
+def _add_units(
+    row: Row, text: str, units_at: int, offset: int, at: Callable[[int], int], unit_rules: UnitRules,
+    names: list[tuple[int, int, str]] | None = None,
+) -> None:
+    """The units of the cell ``text[units_at:]`` (``names``: its split_names, when known)."""
     cell = text[units_at:]
-    for a, b in split_units(cell, unit_rules):
+    # split_names gives each item with its clean_name (the same name: its spaces removed, and
+    # none to remove in a text holding none), so no clean_name call an item
+    for a, b, name in split_names(cell, unit_rules) if names is None else names:
         start = at(offset + units_at + a)
         end = at(offset + units_at + b - 1) + 1
-        row.units.append(FoundUnit(clean_name(cell[a:b]), Role.RESPONSIBLE, start, end))
+        row.units.append(FoundUnit(name, Role.RESPONSIBLE, start, end))
     row.cells.append((at(offset + units_at), at(offset + len(text) - 1) + 1))
     if row.units:
         row.written.add(Role.RESPONSIBLE)
