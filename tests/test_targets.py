@@ -383,7 +383,73 @@ def test_screens_and_spans_agree_with_plain_scans(parts: list[str]) -> None:
     assert sorted(c.licensed_by_construction(text)) == constructions
     mentions = _mentions(half_width(text), c)
     if mentions:
-        assert _may_hold_quantity(text, c)
+        assert _may_hold_quantity(text, c) is not None
     candidates = [_Candidate(m, None, None, (0, len(text)), 0) for m in mentions]
     kept = [x for x in candidates if not any(a < x.mention.end and x.mention.start < b for a, b in plain)]
     assert _outside(candidates, plain) == kept
+
+
+_NUMBER_ALPHABET = st.sampled_from(
+    [*"0123456789.,一二两三十百千零〇万亿余多约%个家项人元米瓦岁第年 ，、", "千瓦", "百分之", "三分之一", "半数", "以上",
+     "1,0000", "控制在", "不高于", "效率", "系数"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(_NUMBER_ALPHABET, max_size=30))
+def test_skipping_scans_report_the_unbare_matches_of_the_number_scan(parts: list[str]) -> None:
+    """number_not_bare (and …_word) report exactly the matches of ``number`` that are not bare
+    numbers (not bare word numerals), with the same groups: a bare match is skipped whole, never
+    read shorter (三千瓦 is no 三 + 千瓦) and never resumed inside (1,0000个 is no 0000个)."""
+    from govplan.targets import _compiled
+
+    text = "".join(parts)
+    c = _compiled(target_rules())
+
+    def seen(matches: Any) -> list[tuple[Any, ...]]:
+        return [(m.span(), m.lastgroup, m.groups(), m.span("unit"), m.span("mult")) for m in matches]
+
+    plain = seen(c.number.finditer(text))
+    assert seen(c.number_not_bare.finditer(text)) == [m for m in plain if m[1] not in ("word", "arabic")]
+    assert seen(c.number_not_bare_word.finditer(text)) == [m for m in plain if m[1] != "word"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(_NUMBER_ALPHABET | st.sampled_from(["２０", "１０％", "５万", "。", "\n", "Ａ"]), max_size=30))
+def test_number_scan_from_the_first_possible_quantity_finds_the_same(parts: list[str]) -> None:
+    """_mentions started where _may_hold_quantity first hits (after the last character no number
+    holds) reads the same quantities as from the start; no quantity before that position."""
+    from govplan.deadlines import half_width
+    from govplan.targets import _compiled, _may_hold_quantity, _mentions
+
+    written = "".join(parts)
+    c = _compiled(target_rules())
+    text = half_width(written)
+    first = _may_hold_quantity(written, c)
+    everything = _mentions(text, c)
+    if first is None:
+        assert everything == []
+    else:
+        assert _mentions(text, c, first) == everything
+        assert all(m.end > first for m in everything)
+
+
+def test_targets_built_without_validation_equal_validated_ones() -> None:
+    """_target skips validation: every target equals Target(**its fields set), with the same
+    values of the same types in the same order and the same fields set."""
+    from govplan.models import Target
+
+    texts = [
+        "到2025年，绿色出行比例达到80%以上，新建充电桩120个，其中快充桩30个",
+        "数据中心电能使用效率（PUE）值不高于1.25，年内完成三分之一",
+        "争取半数以上社区达标，覆盖率提高到百分之九十，新增17.8万居民燃气用户",
+        "2023年6月底前建设14个社区便民点、优化提升60个社区商业网点，投入资金3.935亿元",
+    ]
+    found = [t for text in texts for t in find_targets(text, year=2023)]
+    assert len(found) >= 9
+    for target in found:
+        validated = Target(**{name: target.__dict__[name] for name in target.model_fields_set})
+        assert list(validated.__dict__.items()) == list(target.__dict__.items())
+        assert [type(v) for v in validated.__dict__.values()] == [type(v) for v in target.__dict__.values()]
+        assert validated.model_fields_set == target.model_fields_set
+        assert Target.model_validate(target.model_dump()) == target

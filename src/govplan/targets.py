@@ -273,7 +273,14 @@ class _Screened:
 
 def _any_word_test(words: Iterable[str]) -> Callable[[str], bool]:
     ordered = tuple(sorted(words, key=lambda w: (-len(w), w)))
-    return lambda text: any(w in text for w in ordered)
+
+    def test(text: str) -> bool:  # (a loop: any() of a generator costs more than the tests)
+        for word in ordered:  # noqa: SIM110 (the loop is the point, see above)
+            if word in text:
+                return True
+        return False
+
+    return test
 
 
 def _found_test(search: Callable[[str], Any]) -> Callable[[str], bool]:
@@ -315,6 +322,12 @@ def _regex_digits_and_spaces() -> tuple[str, str]:
     return ranges(r"\d"), ranges(r"\s")
 
 
+# the capturing groups of ``_Compiled.number``, in order (``_read_mention`` reads them by number)
+_NUMBER_GROUPS = ("frac", "pw", "pnum", "arabic", "word", "mult", "approx", "unit")
+_MULT_GROUP = _NUMBER_GROUPS.index("mult") + 1
+_UNIT_GROUP = _NUMBER_GROUPS.index("unit") + 1
+
+
 class _Compiled:
     def __init__(self, rules: TargetRules) -> None:
         self.rules = rules
@@ -344,6 +357,26 @@ class _Compiled:
             # numbers; the same matches, as a unit can only start with one of them)
             rf"\s*(?:{_first_of(units)}(?P<unit>{_alt(units)}))?"
         )
+        # The same scan with the bare numbers (no frac, pw, mult, approx or unit: 一 of 统一, 2023
+        # of 2023年) read but not reported, or only the bare word numerals: a bare match ends in
+        # (*SKIP)(*FAIL), which fails it without trying a shorter reading at its start and resumes
+        # after it, as finditer resumes after a match.  So these report exactly the matches of
+        # ``number`` that are not bare (or not bare words), with the same groups (see ``_mentions``).
+        unbare = "(?(mult)|(?(approx)|(?(unit)|(*SKIP)(*FAIL))))"  # fails a match with none of them
+        self.number_not_bare = regex.compile(f"(?:{self.number.pattern})(?(frac)|(?(pw)|{unbare}))")
+        self.number_not_bare_word = regex.compile(f"(?:{self.number.pattern})(?(word){unbare})")
+        # the last character before a position that no match of ``number`` can hold (searched
+        # backwards): a match holds digits, blanks, numerals, 点 , . and the characters of words
+        in_number = set(",.点一二两三四五六七八九十百千零〇")
+        for word in [*n.fractions, *n.percent_words, *n.multipliers, *n.approx, *units]:
+            in_number.update(word)
+        outside_number = "".join(regex.escape(ch) for ch in sorted(in_number))
+        self.outside_number_back = regex.compile(rf"(?r)[^\d\s{outside_number}]").search
+        index = self.number.groupindex
+        if tuple(sorted(index, key=index.__getitem__)) != _NUMBER_GROUPS or self.number.groups != len(index):
+            raise AssertionError(f"number groups {self.number.groupindex} are not {_NUMBER_GROUPS}")
+        # a unit's normal name: a percent word is %, else a points word 个百分点, else the unit
+        self.normal_units = {word: "个百分点" for word in u.points} | {word: "%" for word in u.percent}
         self.before_words = regex.compile(_alt(c.before))
         self.after_words = regex.compile(
             rf"[^\d，,；;。！？!?：:\n、]{{0,{c.after_gap}}}?(?P<w>{_alt(c.after)})"
@@ -393,13 +426,26 @@ class _Compiled:
         # digits to `regex`, so a text they pass over has no quantity once made half-width either.
         wide = _full_width_spellings
         counted = [*units, *n.multipliers]
-        self.maybe_count = re.compile(
+        maybe_count = (
             rf"{numeral}{space}(?:{_alt(wide(n.multipliers))})?{space}(?:{_alt(wide(n.approx))})?{space}"
             # (the first characters of the words, looked ahead for: most numerals stand before none)
             rf"{_first_of(wide(counted))}(?:{_alt(wide(counted))})"
-        ).search
-        self.quantity_words = tuple(sorted(wide([*n.fractions, *n.percent_words])))
-        self.maybe_dimensionless_written = re.compile(before_dimensionless(wide)).search
+        )
+        quantity_words = wide([*n.fractions, *n.percent_words])
+        maybe_dimensionless_written = before_dimensionless(wide)
+        # The three in one search: a class of the characters any of them can start with, consumed
+        # (the engine skips to the next such character in C), then a one-character lookbehind
+        # steps back onto it and tries the three there.  So it finds a match exactly where one of
+        # the three matches at some position (a numeral starts ``maybe_count``; a word of its
+        # alternation starts each of the other two).  Without the class when a word is empty.
+        either = f"(?:{maybe_count})|{_alt(quantity_words)}|(?:{maybe_dimensionless_written})"
+        dimensionless_words = wide(u.dimensionless)
+        if "" in quantity_words or "" in dimensionless_words:
+            self.may_hold = re.compile(either).search
+        else:
+            starts = {word[0] for word in quantity_words | dimensionless_words}
+            firsts = digit + "一二两三四五六七八九十百千零〇" + "".join(re.escape(ch) for ch in sorted(starts))
+            self.may_hold = re.compile(f"[{firsts}](?<=(?={either})[\\s\\S])").search
         # the same on a half-width text (for ``_mentions``)
         self.maybe_dimensionless = re.compile(before_dimensionless(set)).search
         self.bound_after = regex.compile(rf"\s*(?:{_alt(c.after)})?\s*(?:[{regex.escape(_CLAUSE_BREAKS)}]|$)")
@@ -467,39 +513,44 @@ def _word_value(word: str) -> Decimal:
     return to_number(word)
 
 
-def _may_hold_quantity(written: str, c: _Compiled) -> bool:
-    """Can ``written`` (a text as written, before ``half_width``) hold a quantity?  Most texts of
-    a plan hold none, and this tells most of them cheaply: a quantity needs a fraction or percent
-    word, a unit or 万/亿 after a numeral, or (a value without unit) a dimensionless indicator and
-    its bound word right before a digit; ``c.maybe_count``, ``c.quantity_words`` and
-    ``c.maybe_dimensionless_written`` look for these (or more), so where none hits, ``_mentions``
-    of the half-width text finds nothing."""
-    if c.maybe_count(written) is not None:
-        return True
-    for word in c.quantity_words:
-        if word in written:
-            return True
-    return c.maybe_dimensionless_written(written) is not None
+def _may_hold_quantity(written: str, c: _Compiled) -> int | None:
+    """Where ``written`` (a text as written, before ``half_width``) may first hold a quantity;
+    None where it cannot.  Most texts of a plan hold none, and this tells most of them cheaply: a
+    quantity needs a fraction or percent word, a unit or 万/亿 after a numeral, or (a value
+    without unit) a dimensionless indicator and its bound word right before a digit; ``c.may_hold``
+    looks for these (or more), so where it finds nothing, ``_mentions`` of the half-width text
+    finds nothing.  (The position is that of the first such word, or of the numeral before one.)"""
+    hit = c.may_hold(written)
+    return None if hit is None else hit.start()
 
 
-def _mentions(text: str, c: _Compiled) -> list[_Mention]:
-    """The quantities of ``text``: every match of ``c.number`` that ``_read_mention`` reads.
+def _mentions(text: str, c: _Compiled, first: int = 0) -> list[_Mention]:
+    """The quantities of ``text``: every match of ``c.number`` that ``_read_mention`` reads;
+    ``first`` is where ``_may_hold_quantity`` saw the first possible one (0 if not known).
 
-    Most matches are bare numbers (一 of 统一, 2023 of 2023年); they are passed over cheaply with
-    the same result: a bare word numeral (last group ``word``: no frac, pw, mult, approx or unit)
-    is never a quantity (``_dimensionless`` reads digits only), and a bare arabic number only
-    where ``c.maybe_dimensionless`` finds an indicator and bound word before a digit somewhere."""
-    dimensionless: bool | None = None  # searched for at the first bare arabic number
+    Most matches are bare numbers (一 of 统一, 2023 of 2023年); they are not even reported, with
+    the same result: a bare word numeral (no frac, pw, mult, approx or unit) is never a quantity
+    (``_dimensionless`` reads digits only), and a bare arabic number only where
+    ``c.maybe_dimensionless`` finds an indicator and bound word before a digit somewhere.  The
+    scans ``c.number_not_bare`` and ``c.number_not_bare_word`` report the other matches of
+    ``c.number`` in order, unchanged (see ``_Compiled``).
+
+    Without dimensionless values, the scan starts after the last character before ``first``
+    that no match can hold: no match spans that character, so the scan finds the same matches
+    from there on (finditer resumes after a match, and a match is tried where the previous one
+    ended or later); and a match read as a quantity holds the position where ``c.may_hold``
+    hits for it (its fraction or percent word, or the last numeral before its unit or 万),
+    so every such match lies at or after ``first`` and none ended before."""
+    start = 0
+    if c.maybe_dimensionless(text) is None:
+        scan = c.number_not_bare
+        if first:
+            outside = c.outside_number_back(text, 0, first)
+            start = 0 if outside is None else outside.end()
+    else:
+        scan = c.number_not_bare_word
     found: list[_Mention] = []
-    for match in c.number.finditer(text):
-        last = match.lastgroup
-        if last == "word":
-            continue
-        if last == "arabic":
-            if dimensionless is None:
-                dimensionless = c.maybe_dimensionless(text) is not None
-            if not dimensionless:
-                continue
+    for match in scan.finditer(text, start):
         mention = _read_mention(match, text, c)
         if mention is not None:
             found.append(mention)
@@ -508,7 +559,8 @@ def _mentions(text: str, c: _Compiled) -> list[_Mention]:
 
 def _read_mention(match: Any, text: str, c: _Compiled) -> _Mention | None:
     """The number ``match`` found, or None when it is no quantity (no unit, an ordinal…)."""
-    frac, pw, arabic, word, mult, approx, unit = match.group("frac", "pw", "arabic", "word", "mult", "approx", "unit")
+    # (the groups by number, in the order of _NUMBER_GROUPS: faster than by name)
+    frac, pw, pnum, arabic, word, mult, approx, unit = match.groups()
     if not (frac or pw or unit or mult):
         return _dimensionless(match, text, c)  # a bare number (一是, 统一): mostly no quantity
     start, end = match.span()
@@ -516,7 +568,7 @@ def _read_mention(match: Any, text: str, c: _Compiled) -> _Mention | None:
         return _Mention(start, end, _plain(Decimal(str(c.fractions[frac]))), "%", None, False)
     if pw:
         try:
-            percent = _word_or_digits(match.group("pnum"))
+            percent = _word_or_digits(pnum)
         except (ValueError, InvalidOperation):
             return None  # 百分之十四五: numerals that are no number
         return _Mention(start, end, _plain(percent), "%", None, False)
@@ -524,7 +576,7 @@ def _read_mention(match: Any, text: str, c: _Compiled) -> _Mention | None:
     if before == "第" or (word and before in c.blockers):
         return None
     written_unit = unit
-    if unit and text.startswith(c.not_followed_by.get(unit, ()), match.end("unit")):
+    if unit and text.startswith(c.not_followed_by.get(unit, ()), match.end(_UNIT_GROUP)):
         return None
     if unit is None and mult:
         unit = _implicit_unit(text, end, c)
@@ -542,11 +594,17 @@ def _read_mention(match: Any, text: str, c: _Compiled) -> _Mention | None:
         if mult:
             number *= c.multipliers[mult]
         value = _plain(number)
-    unit = _normal_unit(unit, c)
     # the span ends after the unit the number carries (or after the number, for an implicit unit)
     if written_unit is None:
-        end = match.end("mult")
-    return _Mention(start, end, value, unit, c.approx.get(approx or ""), bool(word) and word in c.articles)
+        end = match.end(_MULT_GROUP)
+    return _Mention(
+        start,
+        end,
+        value,
+        c.normal_units.get(unit, unit),
+        c.approx.get(approx or ""),
+        bool(word) and word in c.articles,
+    )
 
 
 def _dimensionless(match: Any, text: str, c: _Compiled) -> _Mention | None:
@@ -570,14 +628,6 @@ def _word_or_digits(number: str) -> Decimal:
     return _word_value(number)
 
 
-def _normal_unit(unit: str, c: _Compiled) -> str:
-    if unit in c.percent:
-        return "%"
-    if unit in c.points:
-        return "个百分点"
-    return unit
-
-
 def _implicit_unit(text: str, end: int, c: _Compiled) -> str | None:
     """The unit a head noun gives a bare 万/亿 count (17.8万居民燃气用户 → 户)."""
     noun = c.noun_after.match(text, end)
@@ -597,14 +647,28 @@ class _Layout:
     def __init__(self, text: str) -> None:
         self.text = text
         self.length = len(text)
+        # the clause and the sentence found last: counts come in order, several to a clause
+        self.last_clause = (1, 0)  # (an empty range: holds no position)
+        self.last_sentence = (1, 0)
 
     def clause(self, pos: int) -> tuple[int, int]:
         """[start, end) of the clause around ``pos``: after the last break before ``pos``, up to
-        the first break at or after it."""
-        return self._around(_CLAUSE_BREAK, _CLAUSE_BREAK_BACK, pos)
+        the first break at or after it.  (The clause [start, end) found for one position is that
+        of every position from start to end: no break stands in [start, end), and one before
+        start and at end, or the text begins or ends there.)"""
+        start, end = last = self.last_clause
+        if start <= pos <= end:
+            return last
+        self.last_clause = found = self._around(_CLAUSE_BREAK, _CLAUSE_BREAK_BACK, pos)
+        return found
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        return self._around(_SENTENCE_BREAK, _SENTENCE_BREAK_BACK, pos)
+        """As ``clause``, for sentences."""
+        start, end = last = self.last_sentence
+        if start <= pos <= end:
+            return last
+        self.last_sentence = found = self._around(_SENTENCE_BREAK, _SENTENCE_BREAK_BACK, pos)
+        return found
 
     def _around(self, forward: Any, backward: Any, pos: int) -> tuple[int, int]:
         previous = backward.search(self.text, 0, pos)
@@ -636,7 +700,9 @@ def _after_comparator(text: str, mention: _Mention, c: _Compiled) -> _Word | Non
     match = c.after_words.match(text, mention.end)
     if match is None:
         return None
-    return _Word(match.start("w"), match.end("w"), c.after[match.group("w")], match.group("w"))
+    start, end = match.span(1)  # (group 1 is ``w``, its only group: by number, faster than by name)
+    word = match.group(1)
+    return _Word(start, end, c.after[word], word)
 
 
 def _comparator(before: _Word | None, after: _Word | None, mention: _Mention) -> Comparator:
@@ -816,10 +882,11 @@ def find_targets(
     ``deadline_rules`` are the rules those deadlines are read with (the default ones if None).
     """
     c = _compiled(rules or target_rules())
-    if not _may_hold_quantity(text, c):  # most texts of a plan: spare them the rest
+    first = _may_hold_quantity(text, c)
+    if first is None:  # most texts of a plan: spare them the rest
         return []
     source, text = text, half_width(text)  # read ６０％ as 60%; spans are unchanged
-    mentions = _mentions(text, c)
+    mentions = _mentions(text, c, first)
     if not mentions:  # no quantity: spare the text the masks and the deadlines
         return []
     constructions: list[list[tuple[int, int]]] = []  # (see _licensed)
@@ -864,18 +931,48 @@ def find_targets(
             continue  # the same commitment restated
         seen.add(key)
         span = _evidence(text, layout, clause, time_spans)
-        targets.append(
-            Target(
-                text=source[span[0] : span[1]],
-                indicator=indicator,
-                comparator=comparator,
-                value=mention.value,
-                unit=mention.unit,
-                deadline=deadline,
-                span=span,
-            )
-        )
+        targets.append(_target(source[span[0] : span[1]], indicator, comparator, mention, deadline, span))
     return targets
+
+
+_TARGET_SET = frozenset(("text", "indicator", "comparator", "value", "unit", "deadline", "span"))
+_set_attribute = object.__setattr__
+
+
+def _target(
+    text: str,
+    indicator: str | None,
+    comparator: Comparator,
+    mention: _Mention,
+    deadline: dt.date | None,
+    span: tuple[int, int],
+) -> Target:
+    """``Target(text=…, indicator=…, comparator=…, value=…, unit=…, deadline=…, span=…)`` built
+    without validation (which costs more than the rest of a target): every value already has its
+    declared type (str, a Comparator of the rules or EQ, an int or a float from ``_plain`` or
+    ``int``, a date of a Deadline, a tuple of two ints), so validating would keep each as it is.
+    The same ``__dict__`` (every field in declared order, ``task`` at its default None), the same
+    fields set (those given), no extra or private attributes (Target forbids extra fields and has
+    no private ones)."""
+    target = Target.__new__(Target)
+    _set_attribute(
+        target,
+        "__dict__",
+        {
+            "text": text,
+            "indicator": indicator,
+            "comparator": comparator,
+            "value": mention.value,
+            "unit": mention.unit,
+            "deadline": deadline,
+            "span": span,
+            "task": None,
+        },
+    )
+    _set_attribute(target, "__pydantic_fields_set__", set(_TARGET_SET))
+    _set_attribute(target, "__pydantic_extra__", None)
+    _set_attribute(target, "__pydantic_private__", None)
+    return target
 
 
 def _outside(candidates: list[_Candidate], spans: list[tuple[int, int]]) -> list[_Candidate]:
