@@ -535,6 +535,23 @@ def test_a_deadline_before_a_clause_ends_at_the_deadline(when: str, after: str) 
     assert [(d.text, text[d.span[0]:d.span[1]]) for d in deadlines] == [(when, when)]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "推进改造，覆盖率达到95%以上责任单位：市住建局 一责任单位：市住建局",  # found by the invariant test
+        "推进改造，覆盖率达到95%以上（责任单位：市住建局）新建公园10个",
+        "推进改造（牵头单位：市住建局）覆盖率达到95%以上",
+    ],
+)
+def test_a_target_never_runs_across_a_unit_clause_cut_out_of_its_task(line: str) -> None:
+    """The task's text is read with its unit clauses blanked; a target's clause stops at the
+    blank, so its text is what its span covers, clause-free."""
+    text = f"二、重点任务\n（一）{line}\n"
+    plan = check_plan(text)
+    assert ("覆盖率达到95%以上", "覆盖率") in [(t.text, t.indicator) for t in plan.targets]
+    assert all("责任单位" not in t.text and "  " not in t.text for t in plan.targets)
+
+
 def test_a_target_before_a_bracketed_clause_ends_at_the_target() -> None:
     text = "二、重点任务\n（一）推进改造，覆盖率达到95%以上（\n责任单位：市住建局）\n"
     plan = govplan.extract(text)

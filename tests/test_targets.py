@@ -453,3 +453,12 @@ def test_targets_built_without_validation_equal_validated_ones() -> None:
         assert [type(v) for v in validated.__dict__.values()] == [type(v) for v in target.__dict__.values()]
         assert validated.model_fields_set == target.model_fields_set
         assert Target.model_validate(target.model_dump()) == target
+
+
+def test_breaks_end_a_target_clause_as_a_semicolon_would() -> None:
+    """``breaks``: runs of the text that separate clauses (a task's blanked unit clause)."""
+    text = "覆盖率达到95%以上" + " " * 9 + "一"
+    assert [t.text for t in find_targets(text, year=2023)] == [text]  # blanks alone are no break
+    found = find_targets(text, year=2023, breaks=[(10, 19)])
+    assert [(t.text, t.span) for t in found] == [("覆盖率达到95%以上", (0, 10))]
+    assert find_targets(text.replace(" " * 9, "；" * 9), year=2023)[0].span == (0, 10)

@@ -27,7 +27,7 @@ import datetime as dt
 import itertools
 import re
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -644,9 +644,10 @@ class _Layout:
     a text has a few candidates, so the breaks next to each are searched for (backwards and
     forwards from it) rather than all breaks of the text listed."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, breaks: Sequence[tuple[int, int]] = ()) -> None:
         self.text = text
         self.length = len(text)
+        self.breaks = sorted(breaks)  # [start, end) runs every character of which is a break
         # the clause and the sentence found last: counts come in order, several to a clause
         self.last_clause = (1, 0)  # (an empty range: holds no position)
         self.last_sentence = (1, 0)
@@ -675,6 +676,12 @@ class _Layout:
         following = forward.search(self.text, pos)
         start = previous.start() + 1 if previous is not None else 0
         end = following.start() if following is not None else self.length
+        for a, b in self.breaks:
+            if a < pos:  # the run's last character before pos is a break
+                start = max(start, min(b, pos))
+            if b > pos:  # and its first at or after pos
+                end = min(end, max(a, pos))
+                break
         return start, end
 
 
@@ -875,11 +882,15 @@ def find_targets(
     year: int | None,
     rules: TargetRules | None = None,
     deadline_rules: DeadlineRules | None = None,
+    breaks: Sequence[tuple[int, int]] = (),
 ) -> list[Target]:
     """Every quantitative target in ``text``, in order, spans relative to ``text``.
 
     ``year`` is the document's year, used to date deadlines that leave it out (年内, 6月底前);
     ``deadline_rules`` are the rules those deadlines are read with (the default ones if None).
+    ``breaks`` are [start, end) runs of ``text`` that separate clauses as a "；" would: a task's
+    text with its unit clause cut out and blanked (推进改造，覆盖率达到95%以上（责任单位：…）下一句)
+    must not give a target whose clause runs across the blank.
     """
     c = _compiled(rules or target_rules())
     first = _may_hold_quantity(text, c)
@@ -890,7 +901,7 @@ def find_targets(
     if not mentions:  # no quantity: spare the text the masks and the deadlines
         return []
     constructions: list[list[tuple[int, int]]] = []  # (see _licensed)
-    layout = _Layout(text)
+    layout = _Layout(text, breaks)
 
     licensed: list[_Candidate] = []
     for mention in mentions:

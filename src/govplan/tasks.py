@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -101,8 +102,9 @@ def _parse_period(text: str, year: int | None, rules: RuleSet) -> tuple[dt.date 
     return parse_period(text, year=year, rules=rules["deadlines"])
 
 
-def _find_targets(text: str, year: int | None, rules: RuleSet) -> list[Target]:
-    return find_targets(text, year=year, rules=rules["targets"])
+def _find_targets(text: str, year: int | None, rules: RuleSet, breaks: Sequence[tuple[int, int]] = ()) -> list[Target]:
+    # a blanked clause separates what stands either side of it, as a "；" would
+    return find_targets(text, year=year, rules=rules["targets"], breaks=breaks)
 
 
 # --- the stage --------------------------------------------------------------------------------
@@ -473,16 +475,18 @@ def _table_tasks(clean: CleanText, table: Table, headings: list[Heading], first_
     return sections, drafts
 
 
-def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int]]) -> str:
-    """The task's text with clauses and cells blanked out (same length, so offsets hold)."""
+def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """The task's text with clauses and cells blanked out (same length, so offsets hold), and
+    the blanked runs, relative to the text."""
     if not skip:
-        return clean.text[start:end]
+        return clean.text[start:end], []
     # max(a, start) < min(b, end), spelled out
     spans = [(max(a, start), min(b, end)) for a, b in skip if a < b and a < end and start < b and start < end]
     if not spans:
-        return clean.text[start:end]
+        return clean.text[start:end], []
     spans.sort()
     pieces: list[str] = []
+    blanks: list[tuple[int, int]] = []
     pos = start
     for a, b in spans:  # a piece at a time, not a character at a time
         if b <= pos:
@@ -490,9 +494,10 @@ def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int
         a = max(a, pos)
         pieces.append(clean.text[pos:a])
         pieces.append(" " * (b - a))
+        blanks.append((a - start, b - start))
         pos = b
     pieces.append(clean.text[pos:end])
-    return "".join(pieces)
+    return "".join(pieces), blanks
 
 
 def _shift(clean: CleanText, item: Any, base: int) -> Any:
@@ -561,7 +566,7 @@ def _finish(
     cells: dict[str, Deadline | None],
 ) -> Task:
     """The task of ``draft``; ``cells`` holds the deadline cells of this document read so far."""
-    text = _task_text(clean, draft.start, draft.end, draft.skip)
+    text, blanks = _task_text(clean, draft.start, draft.end, draft.skip)
     deadlines: list[Deadline] = []
     if draft.cell_deadline is not None:
         cell_text, (a, b) = draft.cell_deadline
@@ -576,7 +581,7 @@ def _finish(
     span = clean.span
     targets = [  # one copy with both updates: the same fields, the same fields set
         _copied(t, {"span": span(base + t.span[0], base + t.span[1]), "task": task_id})
-        for t in _find_targets(text, year, rules)
+        for t in _find_targets(text, year, rules, blanks)
     ]
     units = _unit_refs(clean, draft.units, canonical)
     body = clean.text[draft.body_start:draft.end].strip().lstrip("。").strip()
