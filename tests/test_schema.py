@@ -99,3 +99,14 @@ def test_extracted_plans_hold_the_declared_types(path: Path) -> None:
     again = Plan.model_validate(plan.model_dump())
     assert again == plan
     assert repr(again) == repr(plan)  # a list where a tuple is declared compares unequal here too
+
+
+def test_construct_and_copied_are_model_construct_and_model_copy() -> None:
+    from govplan.models import Role, UnitRef, construct, copied
+
+    values = {"name": "市住建局", "canonical": "市住房和城乡建设局", "role": Role.LEAD, "span": (3, 7)}
+    built, validated = construct(UnitRef, dict(values)), UnitRef(**values)
+    assert built == validated and built.model_fields_set == validated.model_fields_set
+    moved = copied(built, {"span": (10, 14)})
+    assert moved == validated.model_copy(update={"span": (10, 14)}) and built.span == (3, 7)
+    assert construct(UnitRef, dict(values), ("name",)).model_fields_set == {"name"}

@@ -8,8 +8,9 @@ decoding, before cleaning); ``line`` numbers are 1-based lines of that same text
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -194,3 +195,35 @@ class Plan(Frozen):
         from .export import render
 
         return render(self, "yaml").decode("utf-8")
+
+
+# --- models built without validation (the stages' hot paths) ------------------------------------
+# Validating a model costs more than building it.  Where a stage builds a model from values that
+# already have their declared types (str, int, Role, Comparator, dates, tuples of ints for spans,
+# lists of models built by the stages), ``construct`` is ``cls.model_construct(**values)`` for
+# ``values`` holding every field in declared order, and ``copied`` is
+# ``model.model_copy(update=update)``: the same ``__dict__``, fields set, extra and private
+# attributes (None: the models forbid extra fields and have no private attributes), without the
+# per-field Python loop of model_construct (slower than validating) or the generic copy.
+# tests/test_schema.py and test_tasks.py check that extracted plans validate back unchanged.
+
+_M = TypeVar("_M", bound=BaseModel)
+_set = object.__setattr__
+
+
+def construct(cls: type[_M], values: dict[str, Any], fields_set: Iterable[str] | None = None) -> _M:
+    """``cls`` holding ``values`` (every field, in declared order) unvalidated; ``fields_set``:
+    the fields counted as given (all of ``values`` when None)."""
+    model = cls.__new__(cls)
+    _set(model, "__dict__", values)
+    _set(model, "__pydantic_fields_set__", set(values if fields_set is None else fields_set))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+def copied(model: _M, update: dict[str, Any]) -> _M:
+    """``model.model_copy(update=update)`` for values of the declared types."""
+    values = model.__dict__.copy()
+    values.update(update)
+    return construct(type(model), values, model.__pydantic_fields_set__ | update.keys())

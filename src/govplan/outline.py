@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import regex
 
 from .document import CleanText
-from .models import Section
+from .models import Section, construct
 from .ruleset import RuleFile, RuleSet, compiled, default_rules
 
 
@@ -558,7 +558,6 @@ def _build(
     size = len(origin)
     raw_end = len(clean.raw)
     line_starts = clean._line_starts
-    fields = _SECTION_FIELDS
     for i, (pos, match, level) in enumerate(found):
         del path[level - 1:]
         path.append(match.number or match.title)
@@ -573,8 +572,7 @@ def _build(
             span = (at, at)
         else:
             span = (origin[pos], origin[title_end - 1] + 1)
-        section = _new(Section)
-        _set(section, "__dict__", {
+        section = construct(Section, {  # built without validation: every value of its declared type
             "id": f"s{i + 1}",
             "level": level,
             "number": match.number,
@@ -583,13 +581,7 @@ def _build(
             "line": bisect_right(line_starts, origin[pos] if pos < size else raw_end),
             "span": span,
         })
-        _set(section, "__pydantic_fields_set__", set(fields))
-        _set(section, "__pydantic_extra__", None)
-        _set(section, "__pydantic_private__", None)
         headings.append(Heading(section, match.style, pos, title_end, end, own_end))
     return headings
 
 
-_SECTION_FIELDS = frozenset(Section.model_fields)
-_new = object.__new__
-_set = object.__setattr__

@@ -36,7 +36,7 @@ import regex
 from pydantic import field_validator
 
 from .deadlines import HALF_WIDTH, DeadlineRules, find_deadlines, half_width
-from .models import Comparator, Deadline, DeadlineKind, Target
+from .models import Comparator, Deadline, DeadlineKind, Target, construct
 from .numerals import to_number
 from .ruleset import RuleFile, compiled, default_rules, field_mismatches, needed_words
 
@@ -947,7 +947,6 @@ def find_targets(
 
 
 _TARGET_SET = frozenset(("text", "indicator", "comparator", "value", "unit", "deadline", "span"))
-_set_attribute = object.__setattr__
 
 
 def _target(
@@ -965,10 +964,8 @@ def _target(
     The same ``__dict__`` (every field in declared order, ``task`` at its default None), the same
     fields set (those given), no extra or private attributes (Target forbids extra fields and has
     no private ones)."""
-    target = Target.__new__(Target)
-    _set_attribute(
-        target,
-        "__dict__",
+    return construct(
+        Target,
         {
             "text": text,
             "indicator": indicator,
@@ -979,11 +976,8 @@ def _target(
             "span": span,
             "task": None,
         },
+        _TARGET_SET,
     )
-    _set_attribute(target, "__pydantic_fields_set__", set(_TARGET_SET))
-    _set_attribute(target, "__pydantic_extra__", None)
-    _set_attribute(target, "__pydantic_private__", None)
-    return target
 
 
 def _outside(candidates: list[_Candidate], spans: list[tuple[int, int]]) -> list[_Candidate]:

@@ -16,15 +16,14 @@ import datetime as dt
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import regex
-from pydantic import BaseModel
 
 from .clauses import Clause, FoundUnit, find_clauses
 from .deadlines import find_deadlines, parse_deadline, parse_period
 from .document import CleanText
-from .models import Comparator, Deadline, Phase, Role, Section, Target, Task, UnitRef
+from .models import Comparator, Deadline, Phase, Role, Section, Target, Task, UnitRef, construct, copied
 from .outline import Heading, outline
 from .ruleset import RuleFile, RuleSet, compiled, default_rules
 from .table import Table, find_table
@@ -139,7 +138,7 @@ def build_tasks(
         drafts.extend(table_drafts)
         # headings after the table: everything in document order, ids renumbered
         result.sections = [
-            _copied(section, {"id": f"s{n}"})
+            copied(section, {"id": f"s{n}"})
             for n, section in enumerate(sorted(result.sections, key=lambda s: s.span[0]), start=1)
         ]
         drafts.sort(key=lambda d: d.start)
@@ -381,7 +380,7 @@ def _titles_without_clauses(clean: CleanText, headings: list[Heading], rules: Ru
                 title_start = heading.title_end - len(title_text) + title_text.find(heading.section.title)
                 title = clean.text[title_start:cut].strip() if title_start < cut else ""
                 if title:
-                    section = _copied(
+                    section = copied(
                         heading.section, {"title": title, "span": clean.span(heading.start, title_start + len(title))})
                     heading = dataclasses.replace(heading, section=section, title_end=title_start + len(title))
         out.append(heading)
@@ -452,7 +451,7 @@ def _table_tasks(clean: CleanText, table: Table, headings: list[Heading], first_
         group_path = "/".join(p for p in (parent_path, group.number) if p)
         if group.number:
             n += 1
-            sections.append(_construct(Section, {
+            sections.append(construct(Section, {
                 "id": f"s{n}", "level": base_level + 1, "number": group.number, "title": group.title,
                 "path": group_path, "line": clean.line(group.start), "span": clean.span(group.start, group.title_end),
             }))
@@ -460,7 +459,7 @@ def _table_tasks(clean: CleanText, table: Table, headings: list[Heading], first_
         for row in group.rows:
             n += 1
             path = "/".join(p for p in (group_path, row.number) if p)
-            sections.append(_construct(Section, {
+            sections.append(construct(Section, {
                 "id": f"s{n}", "level": row_level, "number": row.number, "title": row.title, "path": path,
                 "line": clean.line(row.start), "span": clean.span(row.start, row.title_end),
             }))
@@ -502,58 +501,17 @@ def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int
 
 def _shift(clean: CleanText, item: Any, base: int) -> Any:
     a, b = item.span
-    return _copied(item, {"span": clean.span(base + a, base + b)})
-
-
-# --- models built without validation -------------------------------------------------------------
-# Validating a model costs more than building it, and the models below are built from values that
-# already have their declared types (str, int, Role, tuples of ints for spans, lists of models
-# built by the stages).  ``_construct`` is ``cls.model_construct(**values)`` for ``values`` holding
-# every field in declared order, and ``_copied`` is ``model.model_copy(update=update)``: the same
-# ``__dict__``, fields set, extra and private attributes (None: the models forbid extra fields and
-# have no private attributes), without the per-field Python loop of model_construct (which takes
-# longer than validating) or the generic copy machinery.
-_M = TypeVar("_M", bound=BaseModel)
-_set = object.__setattr__
-_new = object.__new__
-
-
-def _construct(cls: type[_M], values: dict[str, Any]) -> _M:
-    model = cls.__new__(cls)
-    _set(model, "__dict__", values)
-    _set(model, "__pydantic_fields_set__", set(values))
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
-    return model
-
-
-_UNIT_FIELDS = frozenset(UnitRef.model_fields)
+    return copied(item, {"span": clean.span(base + a, base + b)})
 
 
 def _unit_refs(clean: CleanText, units: list[FoundUnit], canonical: dict[str, str]) -> list[UnitRef]:
-    """A UnitRef for each unit: ``_construct`` written out (a task has several; every value is of
-    its declared type: names are str, FoundUnit.role is a Role, spans are tuples of ints)."""
+    """A UnitRef for each unit, built without validation (``models.construct``): names are str,
+    FoundUnit.role is a Role, spans are tuples of ints."""
     span = clean.span
-    refs = []
-    for name, role, start, end in units:
-        ref = _new(UnitRef)
-        _set(ref, "__dict__", {"name": name, "canonical": canonical.get(name, name), "role": role, "span": span(start, end)})
-        _set(ref, "__pydantic_fields_set__", set(_UNIT_FIELDS))
-        _set(ref, "__pydantic_extra__", None)
-        _set(ref, "__pydantic_private__", None)
-        refs.append(ref)
-    return refs
-
-
-def _copied(model: _M, update: dict[str, Any]) -> _M:
-    values = model.__dict__.copy()
-    values.update(update)
-    copy = model.__class__.__new__(model.__class__)
-    _set(copy, "__dict__", values)
-    _set(copy, "__pydantic_fields_set__", model.__pydantic_fields_set__ | update.keys())
-    _set(copy, "__pydantic_extra__", None)
-    _set(copy, "__pydantic_private__", None)
-    return copy
+    return [
+        construct(UnitRef, {"name": name, "canonical": canonical.get(name, name), "role": role, "span": span(start, end)})
+        for name, role, start, end in units
+    ]
 
 
 def _finish(
@@ -574,18 +532,18 @@ def _finish(
             cells[cell_text] = _parse_deadline(cell_text, year, rules)
         parsed = cells[cell_text]
         if parsed is not None:
-            deadlines.append(_copied(parsed, {"span": clean.span(a, b)}))
+            deadlines.append(copied(parsed, {"span": clean.span(a, b)}))
     else:
         deadlines = [_shift(clean, d, draft.start) for d in _find_deadlines(text, year, rules)]
     base = draft.start
     span = clean.span
     targets = [  # one copy with both updates: the same fields, the same fields set
-        _copied(t, {"span": span(base + t.span[0], base + t.span[1]), "task": task_id})
+        copied(t, {"span": span(base + t.span[0], base + t.span[1]), "task": task_id})
         for t in _find_targets(text, year, rules, blanks)
     ]
     units = _unit_refs(clean, draft.units, canonical)
     body = clean.text[draft.body_start:draft.end].strip().lstrip("。").strip()
-    return _construct(Task, {
+    return construct(Task, {
         "id": task_id,
         "section": draft.section,
         "title": draft.title,
