@@ -143,6 +143,35 @@ def test_walk_mirrors_a_directory_and_applies_globs(tmp_path: Path):
     assert [i.key for i in items] == ["2023/draft", "2023/q1/plan000", "2023/q1/plan001"]
 
 
+@pytest.mark.parametrize(
+    "name", ["a/b.txt", "b.tar.gz", ".hidden", "b.", "a.b/c", "x/.y", "a", "a/b..c", "中文/文件.docx", "a/b/c.d.e"]
+)
+def test_strip_suffix_is_pathlibs_with_suffix(name: str):
+    from pathlib import PurePosixPath
+
+    from govplan.batch import _strip_suffix
+
+    posix = PurePosixPath(name)
+    assert _strip_suffix(name) == (str(posix.with_suffix("")) if posix.suffix else name)
+
+
+@pytest.mark.parametrize(
+    ("relative", "pattern", "expected"),
+    [
+        ("a/b/plan.txt", "*.txt", True),  # by the name, at any depth
+        ("a/b/plan.txt", "a/*", True),  # from the top: fnmatch's * crosses /
+        ("a/b/plan.txt", "b/*.txt", True),  # by the last parts
+        ("a/b/plan.txt", "c/*.txt", False),
+        ("a/b/plan.txt", "*.docx", False),
+        ("plan.TXT", "*.txt", False),  # case matters, as on the file system
+    ],
+)
+def test_glob_matching(relative: str, pattern: str, expected: bool):
+    from govplan.batch import _matches
+
+    assert _matches(relative, (pattern,)) is expected
+
+
 def test_walk_keeps_colliding_outputs_apart(tmp_path: Path):
     (tmp_path / "a.txt").write_text(plan_text(1), encoding="utf-8")
     (tmp_path / "a.html").write_text("<html><body><p>一、任务</p></body></html>", encoding="utf-8")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from govplan.batch import Options, read_manifest, run
 from govplan.store import DB_NAME, Store
 
@@ -110,3 +112,56 @@ def test_manifest_lines_follow_rows_in_batches_with_two_workers(tmp_path: Path) 
     db = tmp_path / "out" / DB_NAME
     assert count(db, "documents") == len(records) == 12
     assert indexes(db) == EVERY_INDEX
+
+
+def test_a_pool_builds_the_indexes_once_while_the_last_documents_are_in_flight(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_inputs(tmp_path / "in", 12)
+    stored_when_built: list[int] = []
+    create = Store.create_indexes
+
+    def recording(store: Store) -> None:
+        stored_when_built.append(int(store.db.execute("SELECT count(*) FROM documents").fetchone()[0]))
+        create(store)
+
+    monkeypatch.setattr(Store, "create_indexes", recording)
+    summary = run([str(tmp_path / "in")], tmp_path / "out", workers=2)
+    assert summary.ok == 12
+    assert len(stored_when_built) == 1 and stored_when_built[0] < 12  # not after the last one came back
+    db = tmp_path / "out" / DB_NAME
+    assert indexes(db) == EVERY_INDEX
+    assert count(db, "documents") == 12
+    assert count(db, "tasks") == sum(r["tasks"] for r in read_manifest(tmp_path / "out" / "manifest.jsonl").values())
+
+
+def test_one_worker_builds_the_indexes_after_the_last_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_inputs(tmp_path / "in", 3)
+    stored_when_built: list[int] = []
+    create = Store.create_indexes
+
+    def recording(store: Store) -> None:
+        stored_when_built.append(int(store.db.execute("SELECT count(*) FROM documents").fetchone()[0]))
+        create(store)
+
+    monkeypatch.setattr(Store, "create_indexes", recording)
+    run([str(tmp_path / "in")], tmp_path / "out", workers=1)
+    assert stored_when_built == [3]
+    assert indexes(tmp_path / "out" / DB_NAME) == EVERY_INDEX
+
+
+def test_put_many_keeps_the_order_of_documents(tmp_path: Path) -> None:
+    from govplan.pipeline import extract
+    from govplan.store import plan_rows
+
+    first = plan_rows(extract(SAMPLES[0]), "a.txt", "a.json", "v")
+    second = plan_rows(extract(SAMPLES[1]), "a.txt", "a.json", "v")
+    other = plan_rows(extract(SAMPLES[2]), "b.txt", "b.json", "v")
+    store = Store(tmp_path / DB_NAME)
+    # the same path twice in one call: the later one replaces the earlier, rows and all
+    store.put_many([("a.txt", first, False), ("b.txt", other, False), ("a.txt", second, True)])
+    store.close()
+    db = tmp_path / DB_NAME
+    assert count(db, "documents") == 2
+    assert count(db, "tasks", "WHERE document = 'a.txt'") == len(second["tasks"]) != len(first["tasks"])
+    assert count(db, "units", "WHERE document = 'b.txt'") == len(other["units"]) > 0

@@ -181,6 +181,7 @@ class Store:
 
     def __init__(self, path: Path, *, busy_seconds: float = 60.0) -> None:
         self.path = Path(path)
+        self.indexes_deferred = False  # ``defer_indexes`` dropped some, ``create_indexes`` not yet run
         try:
             # transactions by hand; a writer waits while another process writes
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=busy_seconds)
@@ -211,15 +212,23 @@ class Store:
         """(path, rows, maybe_stored) for several documents, in one transaction: each document's
         old rows are deleted (when ``maybe_stored``) and its new rows, if any, inserted.  None as
         rows forgets the document (it failed this time: its old plan no longer stands)."""
+        pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in TABLES}
+
+        def insert_pending() -> None:  # one executemany a table for a run of documents
+            for table, table_rows in pending.items():
+                if table_rows:
+                    self.db.executemany(_INSERT[table], table_rows)
+                    table_rows.clear()
+
         with self._transaction():
             for path, rows, maybe_stored in documents:
                 if maybe_stored:
+                    insert_pending()  # in order: the same path twice is deleted, then stored again
                     self._delete(path)
-                if rows is None:
-                    continue
-                for table in TABLES:
-                    if rows[table]:
-                        self.db.executemany(_INSERT[table], rows[table])
+                if rows is not None:
+                    for table in TABLES:
+                        pending[table] += rows[table]
+            insert_pending()
 
     def defer_indexes(self, *, document_indexes: bool) -> None:
         """Drop the query indexes (and the document indexes too when ``document_indexes``, for a
@@ -231,6 +240,7 @@ class Store:
         with self._transaction():
             for name in names:
                 self.db.execute(f"DROP INDEX IF EXISTS {name}")
+        self.indexes_deferred = True
 
     def create_indexes(self) -> None:
         """Every index (those ``defer_indexes`` dropped)."""
@@ -238,6 +248,7 @@ class Store:
             self.db.executescript(_DOCUMENT_INDEXES + _QUERY_INDEXES)
         except sqlite3.Error as err:
             raise OutputError(f"cannot write the plan store: {err}", path=str(self.path)) from None
+        self.indexes_deferred = False
 
     def remove(self, path: str) -> None:
         """Forget a document."""
