@@ -275,6 +275,21 @@ def test_oversized_documents_are_skipped(tmp_path: Path):
     assert record["status"] == "skipped" and "size limit" in record["error"]
 
 
+def test_oversized_archive_members_are_skipped_and_the_limit_is_inclusive(tmp_path: Path):
+    small = plan_text(1).encode("utf-8")
+    with zipfile.ZipFile(tmp_path / "a.zip", "w") as archive:
+        archive.writestr("small.txt", small)
+        archive.writestr("huge.txt", small * 200)
+    (tmp_path / "exact.txt").write_bytes(small)
+    out = tmp_path / "out"
+    summary = run([str(tmp_path / "a.zip"), str(tmp_path / "exact.txt")], out, workers=1, options=Options(max_bytes=len(small)))
+    assert (summary.ok, summary.oversized, summary.failed) == (2, 1, 0)
+    records = manifest(out)
+    assert records[f"{tmp_path / 'a.zip'}/huge.txt"]["status"] == "skipped"
+    assert records[f"{tmp_path / 'a.zip'}/small.txt"]["status"] == "ok"
+    assert records[str(tmp_path / "exact.txt")]["status"] == "ok"  # exactly at the limit: read
+
+
 def test_missing_input_is_a_one_line_error(tmp_path: Path):
     result = CliRunner().invoke(main, ["batch", str(tmp_path / "nope"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 3

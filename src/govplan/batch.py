@@ -672,11 +672,17 @@ def _read_item(item: Item, max_bytes: int | None) -> bytes | Result:
     """The document's bytes, or the Result that records why there are none (``skipped`` when
     larger than ``max_bytes``, a guard that keeps memory bounded)."""
     try:
-        size = item.size()
-        if max_bytes is not None and size > max_bytes:
-            message = f"larger than the size limit ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB)"
-            return Result(item.path, "", "skipped", message, dict.fromkeys(COUNT_NAMES, 0), 0.0)
-        return item.read()
+        if item.member is None:  # a file: one open, its size from that (no path looked up twice)
+            with open(item.source, "rb", buffering=0) as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if max_bytes is None or size <= max_bytes:
+                    return handle.readall()
+        else:
+            size = item.size()
+            if max_bytes is None or size <= max_bytes:
+                return item.read()
+        message = f"larger than the size limit ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB)"
+        return Result(item.path, "", "skipped", message, dict.fromkeys(COUNT_NAMES, 0), 0.0)
     except (OSError, KeyError, zipfile.BadZipFile, RuntimeError) as err:
         message = getattr(err, "strerror", None) or str(err)
         return Result(item.path, "", "failed", f"cannot read: {message}", dict.fromkeys(COUNT_NAMES, 0), 0.0)
