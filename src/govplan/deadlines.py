@@ -1037,6 +1037,40 @@ def find_deadlines(text: str, *, year: int | None, rules: DeadlineRules | None =
 _LAST_FOUND: list[tuple[DeadlineRules, int | None, str, tuple[Deadline, ...]] | None] = [None]
 
 
+class TimeSpan(NamedTuple):
+    """Where a time expression stands and the date it gives: the ``span`` of a Deadline of
+    ``find_deadlines``, and its ``date`` where its kind is DATE or RANGE (else None)."""
+
+    start: int
+    end: int
+    date: dt.date | None
+
+
+def time_spans(text: str, *, year: int | None, rules: DeadlineRules | None = None) -> list[TimeSpan]:
+    """(span, date) of each deadline ``find_deadlines(text, year=year, rules=rules)`` gives, in
+    the same order, without building the Deadline models (the span and the date are all that
+    ``find_targets`` reads of them).  Where ``find_deadlines`` has just read this very text (a
+    task's text, scanned by the task stage right before its targets), its answer is reused.
+
+    The same values as ``find_deadlines``: the same ``_scan``; the span ends where
+    ``_Hit.deadline`` trims it (blanks at the end dropped), and the date is ``_Hit.deadline``'s
+    (the last day for DATE and RANGE, no date for the other kinds)."""
+    resolved = rules or deadline_rules()
+    last = _LAST_FOUND[0]
+    if last is not None and last[0] is resolved and last[1] == year and last[2] == text:
+        return [TimeSpan(d.span[0], d.span[1], d.date) for d in last[3]]
+    spans: list[TimeSpan] = []
+    for hit in _scan(text, year, resolved):
+        start, end = hit.start, hit.end
+        # (as _Hit.deadline: the end before any blanks a pattern's optional tail took)
+        end = start + len(text[start:end].rstrip())
+        spans.append(TimeSpan(start, end, hit.last if hit.kind in _DATED else None))
+    return spans
+
+
+_DATED = (DeadlineKind.DATE, DeadlineKind.RANGE)
+
+
 # (wide: a cell is matched once, and its \d may meet any digit)
 _BARE_YEAR_MONTH = re.compile(_stdlib(r"((?:19|20)\d{2})(?:\s*[./\-]\s*(1[0-2]|0?[1-9]))?", wide=True))
 

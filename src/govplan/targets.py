@@ -35,8 +35,8 @@ from typing import Any, NamedTuple
 import regex
 from pydantic import field_validator
 
-from .deadlines import HALF_WIDTH, DeadlineRules, find_deadlines, half_width
-from .models import Comparator, Deadline, DeadlineKind, Target, construct
+from .deadlines import HALF_WIDTH, DeadlineRules, TimeSpan, half_width, time_spans
+from .models import Comparator, Target, construct
 from .numerals import to_number
 from .ruleset import RuleFile, compiled, default_rules, field_mismatches, needed_words
 
@@ -823,19 +823,23 @@ def _noun_after(text: str, mention: _Mention, c: _Compiled) -> str:
     return noun.group()[: end.start()] if end else noun.group()
 
 
-def _governing_deadline(layout: _Layout, mention: _Mention, dated: list[Deadline]) -> dt.date | None:
+def _governing_deadline(layout: _Layout, mention: _Mention, dated: list[TimeSpan]) -> dt.date | None:
     """The nearest dated deadline before the number in its sentence, else the first after it."""
     if not dated:
         return None
     start, end = layout.sentence(mention.start)
-    first = bisect.bisect_left(dated, start, key=lambda d: d.span[0])
-    last = bisect.bisect_left(dated, end, key=lambda d: d.span[0])
-    inside = [d for d in dated[first:last] if d.span[1] <= end]
-    before = [d for d in inside if d.span[1] <= mention.start]
+    first = bisect.bisect_left(dated, start, key=_start_of)
+    last = bisect.bisect_left(dated, end, key=_start_of)
+    inside = [d for d in dated[first:last] if d.end <= end]
+    before = [d for d in inside if d.end <= mention.start]
     if before:
         return before[-1].date
-    after = [d for d in inside if d.span[0] >= mention.end]
+    after = [d for d in inside if d.start >= mention.end]
     return after[0].date if after else None
+
+
+def _start_of(time: TimeSpan) -> int:
+    return time.start
 
 
 def _evidence(
@@ -922,10 +926,11 @@ def find_targets(
     found = _outside(licensed, c.masked(text, last_end))
     if not found:  # the deadlines only ever drop or date a count
         return []
-    deadlines = find_deadlines(source, year=year, rules=deadline_rules)
-    time_spans = [d.span for d in deadlines]
-    dated = [d for d in deadlines if d.kind in (DeadlineKind.DATE, DeadlineKind.RANGE) and d.date is not None]
-    found = _outside(found, [(a, b) for a, b in time_spans if a < b])  # and a count inside a time expression
+    # the deadlines of ``find_deadlines``, read for their spans and dates only (``time_spans``)
+    times = time_spans(source, year=year, rules=deadline_rules)
+    spans = [(a, b) for a, b, _ in times]
+    dated = [t for t in times if t.date is not None]
+    found = _outside(found, [(a, b) for a, b in spans if a < b])  # and a count inside a time expression
 
     targets: list[Target] = []
     seen: set[tuple[Any, ...]] = set()
@@ -935,13 +940,13 @@ def find_targets(
         comparator = _comparator(before, after, mention)
         previous = found[i - 1] if i else None
         floor = previous.mention.end if previous is not None and previous.clause == clause else 0
-        indicator = _indicator(text, candidate.head_start, mention, before, time_spans, c, floor)
+        indicator = _indicator(text, candidate.head_start, mention, before, spans, c, floor)
         deadline = _governing_deadline(layout, mention, dated)
         key = (indicator, comparator, mention.value, mention.unit, deadline)
         if indicator and key in seen:
             continue  # the same commitment restated
         seen.add(key)
-        span = _evidence(text, layout, clause, time_spans)
+        span = _evidence(text, layout, clause, spans)
         targets.append(_target(source[span[0] : span[1]], indicator, comparator, mention, deadline, span))
     return targets
 
