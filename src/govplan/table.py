@@ -35,7 +35,7 @@ from .document import CleanText
 from .models import Role
 from .outline import OutlineRules, StartTest, cut_title
 from .ruleset import RuleSet, compiled, default_rules
-from .units import UnitRules, clean_name, looks_like_unit, split_names, split_units, unit_list_suffix
+from .units import UnitRules, clean_name, looks_like_clean_unit, split_names, split_units, unit_list_suffix
 
 _CN = "零一二三四五六七八九"
 
@@ -499,7 +499,7 @@ def _find_group(flat: str, pos: int, number: int) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
-_SENTENCE_END = "。；;！？"
+_SENTENCE_END = "。；;！？"  # (spelled out in _unit_cell's rfinds)
 _MEASURE_NUMBER = regex.compile(r"\s*\d{1,2}\s*[.．、]")
 # an item of a unit cell that the unit vocabulary does not know (中国人民银行某县支行): a short name,
 # no sentence in it, no verb of a measure
@@ -534,7 +534,8 @@ def _cells(row: Row, text: str, offset: int, at: Callable[[int], int], c: _Compi
             _add_units(row, bare, units_at, offset, at, unit_rules, names)
         return
     bare = text.rstrip()
-    boundary = max(bare.rfind(ch) for ch in "。；; ") + 1
+    last = bare.rfind
+    boundary = max(last("。"), last("；"), last(";"), last(" ")) + 1
     if 0 < boundary < len(bare):
         units_at = unit_list_suffix(bare[boundary:], unit_rules)
         if units_at == 0:
@@ -550,14 +551,17 @@ def _unit_cell(bare: str, unit_rules: UnitRules) -> tuple[int | None, list[tuple
     Also ``split_names`` of the cell from where it starts, when it was worked out here (else None):
     the cell read after the last sentence with no white space to skip is the text split here, and
     split_names is a function of its text (and rules) alone, so _add_units need not split it again."""
-    sentence = max(bare.rfind(ch) for ch in _SENTENCE_END) + 1
+    last = bare.rfind  # (the last of _SENTENCE_END, one rfind each)
+    sentence = max(last("。"), last("；"), last(";"), last("！"), last("？")) + 1
     if sentence:  # (no sentence before it: the list at the end, segment by segment)
         cell = bare[sentence:]
         lead = len(cell) - len(cell.lstrip())
         names = split_names(cell, unit_rules)  # (split_units is its (start, end) pairs)
-        if names and looks_like_unit(cell[names[0][0]:names[0][1]], unit_rules) and all(
-            looks_like_unit(cell[a:b], unit_rules) or (_LOOSE_UNIT.match(cell[a:b]) and not _MEASURE_WORD.search(cell[a:b]))
-            for a, b, _ in names[1:]
+        # looks_like_unit(cell[a:b]) is looks_like_clean_unit(name): split_names's name is
+        # clean_name(cell[a:b])
+        if names and looks_like_clean_unit(names[0][2], unit_rules) and all(
+            looks_like_clean_unit(name, unit_rules) or (_LOOSE_UNIT.match(cell[a:b]) and not _MEASURE_WORD.search(cell[a:b]))
+            for a, b, name in names[1:]
         ):
             return sentence + lead, (names if lead == 0 else None)
     return unit_list_suffix(bare, unit_rules), None
@@ -601,13 +605,15 @@ def _carry_down(groups: list[Group], roles: list[Role], *, blanks_merged: bool) 
             taken = [
                 role for role in above
                 if role not in own and (not row.units or role == primary or blanks_merged)
-            ]
+            ] if above else None
             if taken:
                 inherited = [u for role in taken for u in above[role]]
                 row.units = sorted([*row.units, *inherited], key=lambda u: order.get(u.role, len(order)))
                 row.units_inherited = True
-            for role in {u.role for u in row.units} | row.written:  # a cell written "—" ends a merge too
-                above[role] = [u for u in row.units if u.role == role]
+                own = {u.role for u in row.units} | row.written  # (else the same set, built the same way)
+            units = row.units
+            for role in own:  # a cell written "—" ends a merge too
+                above[role] = [u for u in units if u.role == role] if len(own) > 1 else list(units)
             if row.deadline is not None and row.deadline_span is not None:
                 deadline = (row.deadline, row.deadline_span)
             elif deadline is not None:
