@@ -499,7 +499,9 @@ def _kept_ranges(text: str, c: _Compiled, heading: Any) -> list[tuple[int, int]]
                 if (may or (may is None and junk_may_start(stripped))) and junk_anchored.match(stripped):
                     start = end + 1  # (what junk.hit(stripped, False) tells, without its calls)
                     continue
-            drop = _unspace(line, rules) if " " in line else []
+            # a space letter spacing drops stands between two Han characters, inside the line's
+            # text: a line whose stripped text holds no space (only indentation) has none
+            drop = _unspace(line, rules) if " " in stripped else []
             if drop:
                 stripped = _without(line, drop).strip()
             # (_wrapped is False for a line ending a sentence outside brackets, and for a short one

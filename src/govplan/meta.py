@@ -10,7 +10,9 @@ read the numbered lists of a cover notice as headings.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 import regex
 
@@ -187,27 +189,45 @@ def _lines(clean: CleanText) -> list[_Line]:
     return out
 
 
+# a line with text (after a newline or at the start, as str.split("\n") cuts): its leading white
+# space, then its text stripped as str.strip() strips (the stdlib's \s and \S are str.isspace()'s
+# classes, so the group is the line's text from its first to its last non-space character; ``.``
+# stops only at a newline, as the split does)
+_TEXT_LINE = re.compile(r"^[^\S\n]*(\S(?:.*\S)?)", re.MULTILINE)
+
+
+def _texts(text: str) -> list[str]:
+    """The ``text`` of each of ``_lines``, in one C scan (no object built a line)."""
+    return _TEXT_LINE.findall(text)
+
+
+def _line_start(text: str, index: int) -> int:
+    """Where line ``index`` of ``_texts(text)`` starts (``_lines(clean)[index].start``): the
+    same scan, consumed in C up to that line."""
+    return next(islice(_TEXT_LINE.finditer(text), index, None)).start(1)
+
+
 def _field_line(text: str, c: _Compiled) -> bool:
     """Does ``text`` open with a web metadata label (标题：…)?"""
     return c.field_start.may_start(text) and c.field_label.match(text) is not None
 
 
-def _web_fields(lines: list[_Line], c: _Compiled) -> tuple[dict[str, str], int]:
+def _web_fields(lines: list[str], c: _Compiled) -> tuple[dict[str, str], int]:
     """Values of the web metadata lines among the first lines, and the index after the last one."""
     values: dict[str, str] = {}
     last = -1
     for i, line in enumerate(lines[:40]):
-        if (":" not in line.text and "：" not in line.text) or not _field_line(line.text, c):
+        if (":" not in line and "：" not in line) or not _field_line(line, c):
             continue  # the first label must open the line (a label ends in a colon)
-        labels = list(c.field_label.finditer(line.text))
+        labels = list(c.field_label.finditer(line))
         if not labels or labels[0].start() != 0:
             continue
         last = i
         for j, m in enumerate(labels):
-            end = labels[j + 1].start() if j + 1 < len(labels) else len(line.text)
+            end = labels[j + 1].start() if j + 1 < len(labels) else len(line)
             label = _squeeze(m.group("label"))
             name = c.label_to_field.get(label, "other")
-            value = line.text[m.end():end].strip()
+            value = line[m.end():end].strip()
             if value and name not in values:
                 values[name] = value
     return values, last + 1
@@ -224,9 +244,9 @@ _FIRST_HEADING = regex.compile(r"^(?:一\s*[、．.]|第一章|[（(]一[）)])"
 _FIRST_HEADING_START = "一第（("  # the characters it can start with
 
 
-def _first_heading_index(lines: list[_Line]) -> int:
+def _first_heading_index(lines: list[str]) -> int:
     for i, line in enumerate(lines):
-        if line.text[0] in _FIRST_HEADING_START and _FIRST_HEADING.match(line.text):
+        if line[0] in _FIRST_HEADING_START and _FIRST_HEADING.match(line):
             return i
     return len(lines)
 
@@ -235,7 +255,8 @@ def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
     """Metadata of the document and the cleaned offset where its body begins."""
     meta_rules: MetaRules = (rules or default_rules())["meta"]
     c = _compiled(meta_rules)
-    lines = _lines(clean)
+    # the lines' texts only: a line's start is looked up for the two lines that need it
+    lines = _texts(clean.text)
     web, after_web = _web_fields(lines, c)
     head_end = _first_heading_index(lines)
     head = lines[:head_end]
@@ -247,7 +268,7 @@ def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
     sig_issuer, sig_date, sig_idx = _signature(head, c)
     tail = lines[head_end:]
     tail_issuer, tail_date, tail_idx = _tail_signature(tail, c)
-    body_end = tail[tail_idx].start if tail_idx is not None and tail_idx > 0 else None
+    body_end = _line_start(clean.text, head_end + tail_idx) if tail_idx is not None and tail_idx > 0 else None
     if sig_date is None:
         sig_date = tail_date
         sig_issuer = sig_issuer or tail_issuer
@@ -286,9 +307,9 @@ def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
     if body_idx >= len(lines):
         body_start = len(clean.text)
     elif body_idx > head_end:
-        body_start = lines[head_end].start if head_end < len(lines) else len(clean.text)
+        body_start = _line_start(clean.text, head_end) if head_end < len(lines) else len(clean.text)
     else:
-        body_start = lines[body_idx].start if body_idx < len(lines) else len(clean.text)
+        body_start = _line_start(clean.text, body_idx) if body_idx < len(lines) else len(clean.text)
     meta = Meta(
         title=title,
         notice_title=notice_title,
@@ -305,16 +326,16 @@ def front(clean: CleanText, rules: RuleSet | None = None) -> Front:
     return Front(meta, body_start, body_end=body_end)
 
 
-def _notice(head: list[_Line], c: _Compiled) -> tuple[str | None, str | None, int | None]:
+def _notice(head: list[str], c: _Compiled) -> tuple[str | None, str | None, int | None]:
     """The cover notice's title (joined over its lines), the issuer it names, its last line index."""
     for i, line in enumerate(head[:25]):
-        if "关于" not in line.text or _field_line(line.text, c):  # a web 标题 field is no cover notice
+        if "关于" not in line or _field_line(line, c):  # a web 标题 field is no cover notice
             continue
-        joined = line.text
+        joined = line
         j = i
-        while not joined.endswith("通知") and j + 1 < len(head) and j - i < 4 and len(head[j + 1].text) <= 40:
+        while not joined.endswith("通知") and j + 1 < len(head) and j - i < 4 and len(head[j + 1]) <= 40:
             j += 1
-            joined += head[j].text
+            joined += head[j]
         joined = _squeeze(joined)
         end = c.notice_end
         if end and not (joined.endswith(end) or joined.endswith(end + "\n")):  # ($: before a last newline too)
@@ -325,26 +346,26 @@ def _notice(head: list[_Line], c: _Compiled) -> tuple[str | None, str | None, in
         if not m:
             continue
         issuer = m.group("issuer") or None
-        if not issuer and i > 0 and _is_org(head[i - 1].text, c):
-            issuer = _squeeze(head[i - 1].text)
+        if not issuer and i > 0 and _is_org(head[i - 1], c):
+            issuer = _squeeze(head[i - 1])
             joined = issuer + joined
         return joined, issuer, j
     return None, None, None
 
 
-def _doc_number(web: dict[str, str], head: list[_Line], c: _Compiled) -> str | None:
+def _doc_number(web: dict[str, str], head: list[str], c: _Compiled) -> str | None:
     if web.get("doc_number"):
         m = c.doc_number.search(web["doc_number"])
         return _squeeze(m.group(0)) if m else _squeeze(web["doc_number"])
     for line in head[:30]:
-        if c.doc_number_line.match(line.text):
-            return _squeeze(line.text)
+        if c.doc_number_line.match(line):
+            return _squeeze(line)
     return None
 
 
-def _recipients(head: list[_Line], notice_idx: int, c: _Compiled) -> list[str]:
+def _recipients(head: list[str], notice_idx: int, c: _Compiled) -> list[str]:
     for line in head[notice_idx + 1: notice_idx + 4]:
-        text = line.text
+        text = line
         if c.doc_number_line.match(text):
             continue
         if text.endswith(("：", ":")) and not any(p.match(text) for p in c.contact.values()):
@@ -354,14 +375,14 @@ def _recipients(head: list[_Line], notice_idx: int, c: _Compiled) -> list[str]:
     return []
 
 
-def _contact(head: list[_Line], c: _Compiled) -> Contact | None:
+def _contact(head: list[str], c: _Compiled) -> Contact | None:
     name = email = None
     phones: list[str] = []
     for line in head:
-        if (":" not in line.text and "：" not in line.text) or not c.contact_start.may_start(line.text):
+        if (":" not in line and "：" not in line) or not c.contact_start.may_start(line):
             continue  # every contact label ends in a colon, and starts the line
         for kind, pattern in c.contact.items():
-            m = pattern.match(line.text)
+            m = pattern.match(line)
             if not m:
                 continue
             value = m.group("value").strip()
@@ -378,62 +399,62 @@ def _contact(head: list[_Line], c: _Compiled) -> Contact | None:
     return Contact(name=name, phone=list(dict.fromkeys(phones)), email=email)
 
 
-def _signature(head: list[_Line], c: _Compiled) -> tuple[str | None, dt.date | None, int | None]:
+def _signature(head: list[str], c: _Compiled) -> tuple[str | None, dt.date | None, int | None]:
     """Issuer and date of a signature (an org line, then a date line) in the front matter, or a
     lone date line under the title."""
     for i, line in enumerate(head[:40]):
-        if not (c.date_start.may_start(line.text) and c.date_line.match(line.text)):
+        if not (c.date_start.may_start(line) and c.date_line.match(line)):
             continue
-        issuer = head[i - 1].text if i > 0 and _is_org(head[i - 1].text, c) else None
-        return issuer, parse_date(line.text), i
+        issuer = head[i - 1] if i > 0 and _is_org(head[i - 1], c) else None
+        return issuer, parse_date(line), i
     return None, None, None
 
 
-def _tail_signature(body: list[_Line], c: _Compiled) -> tuple[str | None, dt.date | None, int | None]:
+def _tail_signature(body: list[str], c: _Compiled) -> tuple[str | None, dt.date | None, int | None]:
     """Issuer and date of a closing signature among the last lines, and the index of its first line."""
     for i in range(len(body) - 1, max(len(body) - 6, -1), -1):
-        if c.date_start.may_start(body[i].text) and c.date_line.match(body[i].text):
-            org = i > 0 and _is_org(body[i - 1].text, c)
-            issuer = body[i - 1].text if org else None
-            return issuer, parse_date(body[i].text), i - 1 if org else i
+        if c.date_start.may_start(body[i]) and c.date_line.match(body[i]):
+            org = i > 0 and _is_org(body[i - 1], c)
+            issuer = body[i - 1] if org else None
+            return issuer, parse_date(body[i]), i - 1 if org else i
     return None, None, None
 
 
-def _annex_signature(lines: list[_Line], c: _Compiled) -> tuple[str | None, dt.date | None]:
+def _annex_signature(lines: list[str], c: _Compiled) -> tuple[str | None, dt.date | None]:
     """Issuer and date of a cover notice's signature standing just above its annex (…\n附件：…
     \n石门市人民政府办公室\n2025年2月24日\n\n附件\n<plan>): a date line, an org line above it,
     and an 附件 line among the next two lines."""
     for i, line in enumerate(lines):
-        if not (c.date_start.may_start(line.text) and c.date_line.match(line.text)):
+        if not (c.date_start.may_start(line) and c.date_line.match(line)):
             continue
-        if not any(c.annex.match(nxt.text) for nxt in lines[i + 1 : i + 3]):
+        if not any(c.annex.match(nxt) for nxt in lines[i + 1 : i + 3]):
             continue
-        if i > 0 and _is_org(lines[i - 1].text, c):
-            return lines[i - 1].text, parse_date(line.text)
+        if i > 0 and _is_org(lines[i - 1], c):
+            return lines[i - 1], parse_date(line)
     return None, None
 
 
-def _title_block(head: list[_Line], start: int, c: _Compiled) -> tuple[str | None, int | None, str | None]:
+def _title_block(head: list[str], start: int, c: _Compiled) -> tuple[str | None, int | None, str | None]:
     """The plan's own title (its short lines joined), the index of its last line, and an issuing
     body printed on the line above it."""
     for i in range(start, min(len(head), start + 15)):
-        text = head[i].text
+        text = head[i]
         if len(text) > 60 or not c.title_end.search(_squeeze(text)):
             continue
         if c.notice.match(_squeeze(text)) or c.date_line.match(text):
             continue
         first = i
-        while first > start and _is_title_part(head[first - 1].text, c):
+        while first > start and _is_title_part(head[first - 1], c):
             first -= 1
-        issuer = head[first - 1].text if first > 0 and _is_org(head[first - 1].text, c) else None
+        issuer = head[first - 1] if first > 0 and _is_org(head[first - 1], c) else None
         last = i
         if (
             i + 1 < len(head)
-            and c.title_suffix.match(_squeeze(head[i + 1].text))
+            and c.title_suffix.match(_squeeze(head[i + 1]))
             and (issuer is None or c.rules.title_suffix_after_issuer)
         ):
             last = i + 1  # （2024—2026年） under the title is part of it
-        title = "".join(_squeeze(head[k].text) for k in range(first, last + 1))
+        title = "".join(_squeeze(head[k]) for k in range(first, last + 1))
         return title, last, issuer
     return None, None, None
 
