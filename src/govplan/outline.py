@@ -428,21 +428,28 @@ def _match_heading(line: str, c: _Compiled, first_style: int, first: Any = None)
 
 def _heading_of(line: str, c: _Compiled, style: HeadingStyle, m: Any) -> HeadingMatch | None:
     """The heading ``m``, a match of ``style`` at the start of ``line``, makes (None: not one)."""
+    # the text after the marker, ``rest = line[marker_end:]``, read in place (not copied: a heading
+    # line often runs on into its paragraph); offsets in rest are those in line less marker_end
     marker_end = m.end()
-    rest = line[marker_end:]
-    if c.not_after_start.may_start(rest) and c.not_after.match(rest) and not _ENCLOSED_MARKER.search(m.group()):
+    if (
+        c.not_after_start.may_start(line[marker_end:marker_end + 1])  # (it reads the first character only)
+        and c.not_after.match(line[marker_end:])
+        and not _ENCLOSED_MARKER.search(m.group())
+    ):
         return None  # 一、二级医院, 3.5万: a number in the text (an enclosed ①, （一） can't be one)
     # cut_title(rest, c.rules) written out
-    title_len = len(rest)
+    title_end = len(line)
     for stop in c.title_stops:
-        pos = rest.find(stop)
-        if 0 <= pos < title_len:
-            title_len = pos
-    if title_len > c.title_max_chars:
-        commas = [p for p in (rest.find("，", 0, title_len), rest.find(",", 0, title_len)) if p > 0]
+        pos = line.find(stop, marker_end)
+        if 0 <= pos < title_end:
+            title_end = pos
+    if title_end - marker_end > c.title_max_chars:
+        # (p > 0 in rest: a comma after the marker's end)
+        commas = [p for p in (line.find("，", marker_end, title_end), line.find(",", marker_end, title_end)) if p > marker_end]
         if commas:
-            title_len = min(commas)
-    title = rest[:title_len].strip()
+            title_end = min(commas)
+    title_len = title_end - marker_end
+    title = line[marker_end:title_end].strip()
     if c.too_little_han(title):
         return None
     num = m.group("num")
