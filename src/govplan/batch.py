@@ -543,11 +543,12 @@ class _Recorder:
         self.started, self.progress = started, progress
         self.pending: list[tuple[Item, Result]] = []
         self.flushed = float("-inf")  # when the last flush was (never yet)
+        self.every = self.FLUSH_SECONDS  # 0 once ``finishing``: each document stored as it comes
 
     def add(self, item: Item, result: Result) -> None:
         self.pending.append((item, result))
         now = time.perf_counter()
-        if len(self.pending) >= self.FLUSH_DOCUMENTS or now - self.flushed >= self.FLUSH_SECONDS:
+        if len(self.pending) >= self.FLUSH_DOCUMENTS or now - self.flushed >= self.every:
             self.flush()
             self.flushed = now
 
@@ -556,8 +557,10 @@ class _Recorder:
         parent builds the deferred indexes now (a few tenths of a second for thousands of
         documents) instead of after the last one, while a core would idle, and has the kernel
         write the outputs so far to disk in the background, so that the final sync has only the
-        last few left.  The documents still to come are stored with the indexes in place."""
+        last few left.  The documents still to come are stored with the indexes in place, each
+        as it comes back, so that little is left to store once the last worker is done."""
         self.flush()
+        self.every = 0.0
         if self.store.indexes_deferred:
             self.store.create_indexes()
         if hasattr(os, "sync"):
