@@ -114,10 +114,8 @@ def test_manifest_lines_follow_rows_in_batches_with_two_workers(tmp_path: Path) 
     assert indexes(db) == EVERY_INDEX
 
 
-def test_a_pool_builds_the_indexes_once_while_the_last_documents_are_in_flight(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    write_inputs(tmp_path / "in", 12)
+def record_index_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many documents the store held each time it built its indexes (filled as a run goes)."""
     stored_when_built: list[int] = []
     create = Store.create_indexes
 
@@ -126,6 +124,14 @@ def test_a_pool_builds_the_indexes_once_while_the_last_documents_are_in_flight(
         create(store)
 
     monkeypatch.setattr(Store, "create_indexes", recording)
+    return stored_when_built
+
+
+def test_a_pool_builds_the_indexes_once_while_the_last_documents_are_in_flight(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_inputs(tmp_path / "in", 12)
+    stored_when_built = record_index_builds(monkeypatch)
     seen: list[int] = []
     summary = run([str(tmp_path / "in")], tmp_path / "out", workers=2, progress=lambda s: seen.append(s.processed))
     assert summary.ok == 12
@@ -141,14 +147,7 @@ def test_a_pool_builds_the_indexes_once_while_the_last_documents_are_in_flight(
 
 def test_one_worker_builds_the_indexes_after_the_last_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_inputs(tmp_path / "in", 3)
-    stored_when_built: list[int] = []
-    create = Store.create_indexes
-
-    def recording(store: Store) -> None:
-        stored_when_built.append(int(store.db.execute("SELECT count(*) FROM documents").fetchone()[0]))
-        create(store)
-
-    monkeypatch.setattr(Store, "create_indexes", recording)
+    stored_when_built = record_index_builds(monkeypatch)
     run([str(tmp_path / "in")], tmp_path / "out", workers=1)
     assert stored_when_built == [3]
     assert indexes(tmp_path / "out" / DB_NAME) == EVERY_INDEX
