@@ -265,3 +265,25 @@ def test_rules_show_prints_the_effective_rules(tmp_path: Path) -> None:
     assert lead[0] == "督办单位" and "牵头单位" in lead
     code, out, _ = _cli("rules", "show")
     assert code == 0 and "# targets:" in out and "examples" not in out
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"\L<units>局", r"[[市区]--[区]]局", r"(?i)市局", r"市{e<=1}局", r"[[:alpha:]]局", r"\\p局", r"(?#note)市局"],
+)
+def test_patterns_the_stdlib_reads_otherwise_are_not_read_by_either_prefilter(pattern: str) -> None:
+    from govplan.outline import _first_of, needed_suffix
+    from govplan.ruleset import needed_words, stdlib_tree
+
+    assert stdlib_tree(pattern, lambda m: r"\w") is None
+    assert needed_words(pattern) == ()
+    assert _first_of(pattern) is None and needed_suffix(pattern) == ""
+
+
+def test_one_stdlib_reading_serves_both_prefilters() -> None:
+    from govplan.outline import _first_of
+    from govplan.ruleset import needed_words
+
+    assert needed_words(r"\p{Han}{2,8}(?:局|委)") == (("委", "局"),)
+    assert _first_of(r"(?:市|区)\p{Han}+局") == ["[市区]"]
+    assert _first_of(r"\p{Han}市") == [r"\p{Han}"]  # the class given back as written

@@ -9,7 +9,6 @@ after "1." at the same level is taken, a stray "7." inside a list of 1–3 is no
 
 from __future__ import annotations
 
-import importlib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ import regex
 
 from .document import CleanText
 from .models import Section, construct
-from .ruleset import RuleFile, RuleSet, compiled, default_rules
+from .ruleset import RuleFile, RuleSet, compiled, default_rules, stdlib_tree
 
 
 class HeadingStyle(RuleFile):
@@ -159,10 +158,6 @@ def heading_lines(rules: OutlineRules) -> Any:
 
 # --- the characters a match can start with ------------------------------------------------------
 
-# syntax the stdlib reads otherwise than ``regex`` (inline flags, fuzzy {e<=1}, [[:alpha:]], nested
-# sets, named lists): no first characters are known
-_FOREIGN_SYNTAX = regex.compile(r"\\L|\(\?(?!P[<=]|[:=!<>])|\{(?!\d|,)|\[:\^?[A-Za-z]+:\]|\[\[")
-_UNICODE_CLASS = regex.compile(r"\\[pP](?:\{[^}]*\}|\w)")
 _CATEGORY_CLASS = {
     "CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
     "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W",
@@ -215,24 +210,10 @@ def _parse(pattern: str) -> tuple[list[Any], Any, dict[str, str]] | None:
         originals[ch] = m.group()
         return ch
 
-    if "\\\\" in pattern or any(ord(ch) >= 0xF0000 for ch in pattern):
-        return None  # an escaped backslash could be read as the start of \p below
-    text = _UNICODE_CLASS.sub(placeholder, pattern)
-    if _FOREIGN_SYNTAX.search(text):
+    if any(ord(ch) >= 0xF0000 for ch in pattern):  # the placeholders' own range
         return None
-    try:
-        import warnings
-
-        parser = importlib.import_module("re._parser")
-        ops = importlib.import_module("re._constants")
-        with warnings.catch_warnings(record=True) as warned:
-            warnings.simplefilter("always")
-            tree = parser.parse(text)
-        if warned or tree.state.flags & ~ops.SRE_FLAG_UNICODE:
-            return None
-        return list(tree), ops, originals
-    except Exception:  # a pattern the stdlib cannot read, a parser of another shape
-        return None
+    parsed = stdlib_tree(pattern, placeholder)
+    return None if parsed is None else (*parsed, originals)
 
 
 def needed_suffix(pattern: str) -> str:

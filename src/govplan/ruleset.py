@@ -31,7 +31,7 @@ import contextlib
 import importlib
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -547,9 +547,36 @@ def compiled(rules: Any, build: Any) -> Any:
 
 # --- the words a pattern needs (prefilters: a pattern is not run on a text lacking them) ------------
 
-# syntax the stdlib reads otherwise than ``regex`` (inline flags, fuzzy {e<=1}, [[:alpha:]]): no prefilter
-_FOREIGN_SYNTAX = re.compile(r"\(\?(?!P[<=])[a-zA-Z^]|\{(?!\d|,)|\[:\^?[A-Za-z]+:\]")
+# syntax the stdlib reads otherwise than ``regex`` (inline flags, fuzzy {e<=1}, [[:alpha:]], nested
+# sets, named lists): nothing is read from such a pattern
+_FOREIGN_SYNTAX = re.compile(r"\\L|\(\?(?!P[<=]|[:=!<>])|\{(?!\d|,)|\[:\^?[A-Za-z]+:\]|\[\[")
 _UNICODE_CLASS = re.compile(r"\\[pP](?:\{[^}]*\}|\w)")
+
+
+def stdlib_tree(pattern: str, unicode_class: Callable[[re.Match[str]], str]) -> tuple[list[Any], Any] | None:
+    """The items of ``pattern`` as the standard library's (private) regex parser reads them, and
+    its opcode module, each \\p{…} class (unknown to the stdlib) replaced by ``unicode_class`` of
+    its match; None where that reading could differ from ``regex``'s (an escaped backslash, flags,
+    fuzzy matching, POSIX classes, nested sets, named lists, a warning) or fails.  What
+    ``needed_words`` and outline's ``first_class``/``needed_suffix`` read patterns with."""
+    if "\\\\" in pattern:  # an escaped backslash could be read as the start of \p
+        return None
+    text = _UNICODE_CLASS.sub(unicode_class, pattern)
+    if _FOREIGN_SYNTAX.search(text):
+        return None
+    try:
+        import warnings
+
+        parser = importlib.import_module("re._parser")
+        ops = importlib.import_module("re._constants")
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always")
+            tree = parser.parse(text)
+        if warned or tree.state.flags & ~ops.SRE_FLAG_UNICODE:
+            return None
+        return list(tree), ops
+    except Exception:  # a pattern the stdlib cannot read, a parser of another shape
+        return None
 _SMALL_RANGE = 64  # a class range of at most this many characters is listed (一-十 is not: too wide)
 
 
@@ -569,23 +596,12 @@ def needed_words(pattern: str) -> tuple[tuple[str, ...], ...]:
     least one, and branches (a word of each branch).  Anything else (\\d, lookarounds, back
     references) requires nothing.  A pattern with syntax the stdlib reads otherwise than
     ``regex`` (flags, fuzzy matching, POSIX classes, or one it warns about) gets ()."""
-    if "\\\\" in pattern:  # an escaped backslash could be read as the start of \p below
-        return ()
-    pattern = _UNICODE_CLASS.sub(r"\\w", pattern)  # \p{Han}: unknown to the stdlib; \w needs nothing
-    if _FOREIGN_SYNTAX.search(pattern):
+    parsed = stdlib_tree(pattern, lambda m: "\\w")  # \w: a class that needs nothing
+    if parsed is None:
         return ()
     try:
-        import warnings
-
-        parser = importlib.import_module("re._parser")
-        ops = importlib.import_module("re._constants")
-        with warnings.catch_warnings(record=True) as warned:
-            warnings.simplefilter("always")
-            tree = parser.parse(pattern)
-        if warned or tree.state.flags & ~ops.SRE_FLAG_UNICODE:
-            return ()
-        return tuple(_sequence_needs(list(tree), ops))
-    except Exception:  # a pattern the stdlib cannot read, or a parser of another shape
+        return tuple(_sequence_needs(*parsed))
+    except Exception:  # a parser of another shape
         return ()
 
 
