@@ -4,11 +4,14 @@ worth at a time, then their manifest lines), and a bulk load builds its indexes 
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from govplan.batch import Options, read_manifest, run
+from govplan.batch import Item, Manifest, Options, Result, Summary, _Recorder, read_manifest, run
+from govplan.errors import OutputError
 from govplan.store import DB_NAME, Store
 
 SAMPLES = sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.txt"))
@@ -114,42 +117,120 @@ def test_manifest_lines_follow_rows_in_batches_with_two_workers(tmp_path: Path) 
     assert indexes(db) == EVERY_INDEX
 
 
-def record_index_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many documents the store held each time it built its indexes (filled as a run goes)."""
-    stored_when_built: list[int] = []
-    create = Store.create_indexes
+class IndexBuilds:
+    """Watches a run's store: how many documents it held each time it built its indexes, and
+    whether rows were ever stored while a build was going on (SQLite would make one wait for
+    the other, and the main thread must not wait: it hands out the work)."""
 
-    def recording(store: Store) -> None:
-        stored_when_built.append(int(store.db.execute("SELECT count(*) FROM documents").fetchone()[0]))
-        create(store)
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.stored_when_built: list[int] = []
+        self.building = False
+        self.stored_while_building = 0
+        create, put_many = Store.create_indexes, Store.put_many
 
-    monkeypatch.setattr(Store, "create_indexes", recording)
-    return stored_when_built
+        def recording_create(store: Store, **kwargs: bool) -> None:
+            self.building = True
+            db = sqlite3.connect(store.path)  # this may be another thread than the store's
+            try:
+                self.stored_when_built.append(int(db.execute("SELECT count(*) FROM documents").fetchone()[0]))
+            finally:
+                db.close()
+            try:
+                time.sleep(0.05)  # a build long enough for documents to come back meanwhile
+                create(store, **kwargs)
+            finally:
+                self.building = False
+
+        def recording_put_many(store: Store, documents: list[Any]) -> None:
+            self.stored_while_building += self.building
+            put_many(store, documents)
+
+        monkeypatch.setattr(Store, "create_indexes", recording_create)
+        monkeypatch.setattr(Store, "put_many", recording_put_many)
 
 
 def test_a_pool_builds_the_indexes_once_while_the_last_documents_are_in_flight(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_inputs(tmp_path / "in", 12)
-    stored_when_built = record_index_builds(monkeypatch)
+    builds = IndexBuilds(monkeypatch)
     seen: list[int] = []
     summary = run([str(tmp_path / "in")], tmp_path / "out", workers=2, progress=lambda s: seen.append(s.processed))
     assert summary.ok == 12
-    (built,) = stored_when_built
+    (built,) = builds.stored_when_built
     assert built < 12  # not after the last one came back
-    # from then on each document is stored as it comes back, not a quarter second's worth at a time
-    assert seen[-(12 - built):] == list(range(built + 1, 13))
+    assert builds.stored_while_building == 0
+    assert seen[-1] == 12 and seen == sorted(seen)
     db = tmp_path / "out" / DB_NAME
     assert indexes(db) == EVERY_INDEX
     assert count(db, "documents") == 12
     assert count(db, "tasks") == sum(r["tasks"] for r in read_manifest(tmp_path / "out" / "manifest.jsonl").values())
 
 
+class FakeStore:
+    indexes_deferred = True
+
+    def put_many(self, documents: list[Any]) -> None:
+        time.sleep(0.002)  # (storing costs CPU: thread_time grows a little too)
+
+    def create_indexes(self, **kwargs: bool) -> None:
+        self.indexes_deferred = False
+
+
+OK_RESULT = Result(name="a.txt", sha256="0" * 64, status="ok", error=None, counts={}, seconds=0.0, rows={})
+
+
+def recorder(store: Any, tmp_path: Path) -> _Recorder:
+    return _Recorder(store, Manifest(tmp_path / "m.jsonl"), Summary(total=10**6), "v", set(), time.perf_counter(), None)
+
+
+def test_finishing_waits_while_the_work_left_outlasts_the_index_build(tmp_path: Path) -> None:
+    rec = recorder(FakeStore(), tmp_path)
+    item = Item(path="a.txt", key="a", source="a.txt")
+    result = OK_RESULT
+    for _ in range(50):
+        rec.add(item, result)
+    rec.storing_cpu = 0.3  # stored 50 documents with 0.3 s of CPU: the index build would take ~0.15 s
+    rate = rec.came_back / (time.perf_counter() - rec.first_back)
+    build = rec.INDEX_SHARE * rec.storing_cpu
+    assert not rec.finishing(int(rate * build * rec.FINISHING_MARGIN * 4), handed_out=False)
+    assert rec.ending is None
+    assert rec.finishing(int(rate * build * rec.FINISHING_MARGIN / 4), handed_out=False)
+    rec.close()
+    assert not rec.store.indexes_deferred
+
+
+def test_finishing_starts_once_every_document_is_handed_out(tmp_path: Path) -> None:
+    rec = recorder(FakeStore(), tmp_path)
+    assert rec.finishing(10**6, handed_out=True)  # however much is left
+    rec.close()
+    assert not rec.store.indexes_deferred
+
+
+def test_an_index_build_that_fails_is_reported_after_the_rows_are_stored(tmp_path: Path) -> None:
+    class Failing(FakeStore):
+        stored = 0
+
+        def put_many(self, documents: list[Any]) -> None:
+            self.stored += len(documents)
+
+        def create_indexes(self, **kwargs: bool) -> None:
+            raise OutputError("disk full", path="plans.sqlite")
+
+    store = Failing()
+    rec = recorder(store, tmp_path)
+    assert rec.finishing(5, handed_out=True)
+    rec.add(Item(path="a.txt", key="a", source="a.txt"), OK_RESULT)
+    with pytest.raises(OutputError, match="disk full"):
+        rec.close()
+    assert store.stored == 1 and store.indexes_deferred
+
+
 def test_one_worker_builds_the_indexes_after_the_last_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_inputs(tmp_path / "in", 3)
-    stored_when_built = record_index_builds(monkeypatch)
+    builds = IndexBuilds(monkeypatch)
     run([str(tmp_path / "in")], tmp_path / "out", workers=1)
-    assert stored_when_built == [3]
+    assert builds.stored_when_built == [3]
     assert indexes(tmp_path / "out" / DB_NAME) == EVERY_INDEX
 
 

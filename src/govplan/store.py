@@ -181,6 +181,7 @@ class Store:
 
     def __init__(self, path: Path, *, busy_seconds: float = 60.0) -> None:
         self.path = Path(path)
+        self.busy_seconds = busy_seconds
         self.indexes_deferred = False  # ``defer_indexes`` dropped some, ``create_indexes`` not yet run
         try:
             # transactions by hand; a writer waits while another process writes
@@ -242,12 +243,18 @@ class Store:
                 self.db.execute(f"DROP INDEX IF EXISTS {name}")
         self.indexes_deferred = True
 
-    def create_indexes(self) -> None:
-        """Every index (those ``defer_indexes`` dropped)."""
+    def create_indexes(self, *, own_connection: bool = False) -> None:
+        """Every index (those ``defer_indexes`` dropped).  ``own_connection``: on a connection
+        opened for it, so that a thread other than the store's can build them (the store's own
+        connection must then not write until this returns: SQLite has one writer at a time)."""
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_seconds) if own_connection else self.db
         try:
-            self.db.executescript(_DOCUMENT_INDEXES + _QUERY_INDEXES)
+            db.executescript(_DOCUMENT_INDEXES + _QUERY_INDEXES)
         except sqlite3.Error as err:
             raise OutputError(f"cannot write the plan store: {err}", path=str(self.path)) from None
+        finally:
+            if own_connection:
+                db.close()
         self.indexes_deferred = False
 
     def remove(self, path: str) -> None:
