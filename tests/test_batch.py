@@ -58,12 +58,20 @@ def manifest(outdir: Path) -> dict[str, dict]:
 
 
 def store_dump(outdir: Path) -> dict[str, list[tuple]]:
+    """Every row of the store, with each document's path in place of its id (the ids depend on
+    the order the documents came back in)."""
     db = sqlite3.connect(outdir / "plans.sqlite")
     try:
-        return {
-            table: sorted(db.execute(f"SELECT * FROM {table}"), key=repr)
-            for table in ("documents", "sections", "tasks", "units", "deadlines", "targets", "aliases")
+        dump = {
+            "documents": sorted((row[1:] for row in db.execute("SELECT * FROM documents")), key=repr),
+            "aliases": sorted(db.execute("SELECT * FROM aliases"), key=repr),
         }
+        for table in ("sections", "tasks", "units", "deadlines", "targets"):
+            orphans = db.execute(f"SELECT count(*) FROM {table} WHERE document NOT IN (SELECT id FROM documents)")
+            assert orphans.fetchone()[0] == 0, f"{table}: rows of no document"
+            rows = db.execute(f"SELECT d.path, t.* FROM {table} t JOIN documents d ON d.id = t.document")
+            dump[table] = sorted(((row[0], *row[2:]) for row in rows), key=repr)
+        return dump
     finally:
         db.close()
 
@@ -93,7 +101,7 @@ def test_convert_is_pure_and_picklable():
     plan = json.loads(result.output)
     assert plan["tasks"][0]["title"] == "完善排水设施"
     assert result.rows["documents"][0][0] == "a/plan.txt"
-    assert [row[2:5] for row in result.rows["units"]] == [
+    assert [row[1:4] for row in result.rows["units"]] == [
         ("市财政局", "市财政局", "lead"),
         ("市交通运输局", "市交通运输局", "cooperating"),
         ("市交通运输局", "市交通运输局", "lead"),

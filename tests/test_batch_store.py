@@ -37,6 +37,12 @@ def count(db_path: Path, table: str, where: str = "") -> int:
         db.close()
 
 
+def of(path: str | Path) -> str:
+    """The WHERE clause for one document's rows (the tables refer to documents by id)."""
+    quoted = str(path).replace("'", "''")
+    return f"WHERE document = (SELECT id FROM documents WHERE path = '{quoted}')"
+
+
 def write_inputs(folder: Path, n: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -61,14 +67,14 @@ def test_a_small_rerun_keeps_the_indexes_and_replaces_rows(tmp_path: Path) -> No
     paths = write_inputs(tmp_path / "in", 6)
     run([str(tmp_path / "in")], tmp_path / "out", workers=1)
     db = tmp_path / "out" / DB_NAME
-    tasks_before = count(db, "tasks", f"WHERE document = '{paths[0]}'")
+    tasks_before = count(db, "tasks", of(paths[0]))
     paths[0].write_bytes(SAMPLES[1].read_bytes())  # one document changed: redone, its rows replaced
     summary = run([str(tmp_path / "in")], tmp_path / "out", workers=1)
     assert (summary.ok, summary.skipped) == (1, 5)
     assert indexes(db) == EVERY_INDEX
     assert count(db, "documents") == 6
     assert count(db, "documents", f"WHERE path = '{paths[0]}'") == 1
-    assert count(db, "tasks", f"WHERE document = '{paths[0]}'") != tasks_before
+    assert count(db, "tasks", of(paths[0])) != tasks_before
 
 
 def test_a_failure_removes_the_old_rows_of_its_document(tmp_path: Path) -> None:
@@ -79,7 +85,7 @@ def test_a_failure_removes_the_old_rows_of_its_document(tmp_path: Path) -> None:
     assert (summary.ok, summary.failed, summary.skipped) == (0, 1, 2)
     db = tmp_path / "out" / DB_NAME
     assert count(db, "documents", f"WHERE path = '{paths[1]}'") == 0
-    assert count(db, "tasks", f"WHERE document = '{paths[1]}'") == 0
+    assert count(db, "tasks", of(paths[1])) == 0
     assert count(db, "documents") == 2
 
 
@@ -89,7 +95,7 @@ def test_the_same_file_given_twice_is_stored_once(tmp_path: Path) -> None:
     assert summary.ok == 2  # two outputs (a.json, a.txt.json), one document in the store
     db = tmp_path / "out" / DB_NAME
     assert count(db, "documents") == 1
-    assert count(db, "tasks") == count(db, "tasks", f"WHERE document = '{path}'") > 0
+    assert count(db, "tasks") == count(db, "tasks", of(path)) > 0
     assert list(read_manifest(tmp_path / "out" / "manifest.jsonl")) == [str(path)]
 
 
@@ -247,5 +253,51 @@ def test_put_many_keeps_the_order_of_documents(tmp_path: Path) -> None:
     store.close()
     db = tmp_path / DB_NAME
     assert count(db, "documents") == 2
-    assert count(db, "tasks", "WHERE document = 'a.txt'") == len(second["tasks"]) != len(first["tasks"])
-    assert count(db, "units", "WHERE document = 'b.txt'") == len(other["units"]) > 0
+    assert count(db, "tasks", of("a.txt")) == len(second["tasks"]) != len(first["tasks"])
+    assert count(db, "units", of("b.txt")) == len(other["units"]) > 0
+
+
+def test_a_store_of_an_older_schema_is_emptied_and_its_documents_redone(tmp_path: Path) -> None:
+    write_inputs(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    run([str(tmp_path / "in")], out, workers=1)
+    db = sqlite3.connect(out / DB_NAME)  # as schema 1 left it: documents keyed by path
+    db.executescript(
+        "DROP TABLE documents; DROP TABLE tasks;"
+        "CREATE TABLE documents (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, version TEXT);"
+        "CREATE TABLE tasks (document TEXT NOT NULL, id TEXT);"
+        "INSERT INTO documents VALUES ('x.txt', 'abc', 'v'); INSERT INTO tasks VALUES ('x.txt', 't1');"
+        "UPDATE info SET value = '1' WHERE key = 'schema_version';"
+    )
+    db.close()
+    from govplan.errors import InputError
+    from govplan.store import open_store
+
+    with pytest.raises(InputError, match="another version of govplan"):
+        open_store(out)
+    summary = run([str(tmp_path / "in")], out, workers=1)
+    assert summary.ok == 3 and summary.skipped == 0  # the store no longer held them
+    assert count(out / DB_NAME, "documents") == 3
+    assert count(out / DB_NAME, "tasks", "WHERE document NOT IN (SELECT id FROM documents)") == 0
+    assert indexes(out / DB_NAME) == EVERY_INDEX
+    open_store(out).close()
+
+
+def test_replacing_a_document_gives_it_a_new_id_and_leaves_no_rows_behind(tmp_path: Path) -> None:
+    from govplan.pipeline import extract
+    from govplan.store import plan_rows
+
+    store = Store(tmp_path / DB_NAME)
+    paths = ("0.txt", "1.txt", "0.txt")
+    rows = [plan_rows(extract(sample), path, None, "v") for sample, path in zip(SAMPLES[:3], paths, strict=True)]
+    store.put_many([("0.txt", rows[0], False), ("1.txt", rows[1], False)])
+    store.put_many([("0.txt", rows[2], True), ("1.txt", None, True)])  # replaced; forgotten
+    store.close()
+    db_path = tmp_path / DB_NAME
+    db = sqlite3.connect(db_path)
+    try:
+        assert list(db.execute("SELECT id, path FROM documents")) == [(3, "0.txt")]
+    finally:
+        db.close()
+    for table in ("sections", "tasks", "units", "deadlines", "targets"):
+        assert count(db_path, table) == count(db_path, table, of("0.txt")) == len(rows[2][table])

@@ -39,7 +39,7 @@ from typing import Any
 from .errors import InputError, OutputError
 from .models import Plan, Role
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: documents have an integer id, which the other tables refer to
 DB_NAME = "plans.sqlite"
 
 # administrative prefixes a unit name may start with; "住房和城乡建设局" means the bureau at any level
@@ -48,28 +48,28 @@ ADMIN_PREFIXES = ("自治区", "自治州", "市", "区", "县", "省", "州", "
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS documents (
-  path TEXT PRIMARY KEY, output TEXT, sha256 TEXT NOT NULL, format TEXT, chars INTEGER,
+  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, output TEXT, sha256 TEXT NOT NULL, format TEXT, chars INTEGER,
   title TEXT, notice_title TEXT, doc_number TEXT, issuer TEXT, date TEXT, version TEXT,
   sections INTEGER, tasks INTEGER, units INTEGER, deadlines INTEGER, targets INTEGER
 );
 CREATE TABLE IF NOT EXISTS sections (
-  document TEXT NOT NULL, id TEXT, level INTEGER, number TEXT, title TEXT, path TEXT, line INTEGER,
+  document INTEGER NOT NULL REFERENCES documents (id), id TEXT, level INTEGER, number TEXT, title TEXT, path TEXT, line INTEGER,
   span_start INTEGER, span_end INTEGER
 );
 CREATE TABLE IF NOT EXISTS tasks (
-  document TEXT NOT NULL, id TEXT, section TEXT, title TEXT, text TEXT, line INTEGER,
+  document INTEGER NOT NULL REFERENCES documents (id), id TEXT, section TEXT, title TEXT, text TEXT, line INTEGER,
   span_start INTEGER, span_end INTEGER
 );
 CREATE TABLE IF NOT EXISTS units (
-  document TEXT NOT NULL, task TEXT, name TEXT, canonical TEXT, role TEXT, prefix TEXT,
+  document INTEGER NOT NULL REFERENCES documents (id), task TEXT, name TEXT, canonical TEXT, role TEXT, prefix TEXT,
   name_core TEXT, canonical_core TEXT, span_start INTEGER, span_end INTEGER
 );
 CREATE TABLE IF NOT EXISTS deadlines (
-  document TEXT NOT NULL, task TEXT, text TEXT, date TEXT, start_date TEXT, kind TEXT,
+  document INTEGER NOT NULL REFERENCES documents (id), task TEXT, text TEXT, date TEXT, start_date TEXT, kind TEXT,
   year_assumed INTEGER, span_start INTEGER, span_end INTEGER
 );
 CREATE TABLE IF NOT EXISTS targets (
-  document TEXT NOT NULL, task TEXT, text TEXT, indicator TEXT, comparator TEXT, value REAL, unit TEXT,
+  document INTEGER NOT NULL REFERENCES documents (id), task TEXT, text TEXT, indicator TEXT, comparator TEXT, value REAL, unit TEXT,
   deadline TEXT, span_start INTEGER, span_end INTEGER
 );
 CREATE TABLE IF NOT EXISTS aliases (alias TEXT PRIMARY KEY, canonical TEXT NOT NULL);
@@ -93,7 +93,7 @@ _INDEX_NAME = re.compile(r"CREATE INDEX IF NOT EXISTS (\w+)")
 CHILD_TABLES = ("sections", "tasks", "units", "deadlines", "targets")
 TABLES = ("documents", *CHILD_TABLES)
 _COLUMNS = {
-    "documents": 16,
+    "documents": 17,
     "sections": 9,
     "tasks": 8,
     "units": 10,
@@ -136,7 +136,9 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 def plan_rows(plan: Plan, path: str, output: str | None, version: str) -> Rows:
-    """Every row ``plan`` gives, keyed by table (plain tuples: cheap to pickle between processes)."""
+    """Every row ``plan`` gives, keyed by table (plain tuples: cheap to pickle between processes),
+    without the ids the store gives them: the documents row lacks its ``id``, the other rows their
+    ``document`` (the store puts them in front)."""
     meta, counts = plan.meta, plan_counts(plan)
     rows: Rows = {
         "documents": [
@@ -147,13 +149,13 @@ def plan_rows(plan: Plan, path: str, output: str | None, version: str) -> Rows:
             )
         ],
         "sections": [
-            (path, s.id, s.level, s.number, s.title, s.path, s.line, *s.span) for s in plan.sections
+            (s.id, s.level, s.number, s.title, s.path, s.line, *s.span) for s in plan.sections
         ],
-        "tasks": [(path, t.id, t.section, t.title, t.text, t.line, *t.span) for t in plan.tasks],
+        "tasks": [(t.id, t.section, t.title, t.text, t.line, *t.span) for t in plan.tasks],
         "units": [],
         "deadlines": [],
         "targets": [
-            (path, g.task, g.text, g.indicator, g.comparator.value, float(g.value), g.unit, _iso(g.deadline), *g.span)
+            (g.task, g.text, g.indicator, g.comparator.value, float(g.value), g.unit, _iso(g.deadline), *g.span)
             for g in plan.targets
         ],
     }
@@ -162,12 +164,12 @@ def plan_rows(plan: Plan, path: str, output: str | None, version: str) -> Rows:
             prefix, name_core = split_prefix(unit.name)
             canonical_prefix, canonical_core = split_prefix(unit.canonical)
             rows["units"].append(
-                (path, task.id, unit.name, unit.canonical, unit.role.value, canonical_prefix or prefix,
+                (task.id, unit.name, unit.canonical, unit.role.value, canonical_prefix or prefix,
                  name_core, canonical_core, *unit.span)
             )
         for d in task.deadlines:
             rows["deadlines"].append(
-                (path, task.id, d.text, _iso(d.date), _iso(d.start), d.kind.value, d.year_assumed, *d.span)
+                (task.id, d.text, _iso(d.date), _iso(d.start), d.kind.value, d.year_assumed, *d.span)
             )
     return rows
 
@@ -189,10 +191,27 @@ class Store:
             # WAL: a commit is one append, and a killed writer never corrupts the file
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            self._drop_older_schema()
             self.db.executescript(_SCHEMA + _DOCUMENT_INDEXES + _QUERY_INDEXES)
             self.db.execute("INSERT OR REPLACE INTO info VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         except sqlite3.Error as err:
             raise OutputError(f"cannot open the plan store: {err}", path=str(self.path)) from None
+
+    def _drop_older_schema(self) -> None:
+        """A store an older govplan wrote (another ``schema_version``) is emptied: its tables are
+        dropped and made anew, and the documents it held are converted again (a batch redoes
+        what the store does not hold)."""
+        tables = {name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "info" in tables:
+            found = self.db.execute("SELECT value FROM info WHERE key = 'schema_version'").fetchone()
+            if found is not None and found[0] == SCHEMA_VERSION:
+                return
+        ours = tables & {"info", "aliases", *TABLES}
+        if not ours:
+            return
+        with self._transaction():
+            for table in sorted(ours):
+                self.db.execute(f"DROP TABLE {table}")
 
     def done(self) -> dict[str, tuple[str, str]]:
         """path → (sha256, version) of every document stored."""
@@ -211,24 +230,29 @@ class Store:
 
     def put_many(self, documents: list[tuple[str, Rows | None, bool]]) -> None:
         """(path, rows, maybe_stored) for several documents, in one transaction: each document's
-        old rows are deleted (when ``maybe_stored``) and its new rows, if any, inserted.  None as
-        rows forgets the document (it failed this time: its old plan no longer stands)."""
-        pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in TABLES}
+        old rows are deleted (when ``maybe_stored``) and its new rows, if any, inserted under a
+        new id.  None as rows forgets the document (it failed this time: its old plan no longer
+        stands)."""
+        pending: list[tuple[int, Rows]] = []
 
         def insert_pending() -> None:  # one executemany a table for a run of documents
-            for table, table_rows in pending.items():
-                if table_rows:
-                    self.db.executemany(_INSERT[table], table_rows)
-                    table_rows.clear()
+            if not pending:
+                return
+            self.db.executemany(_INSERT["documents"], [(number, *rows["documents"][0]) for number, rows in pending])
+            for table in CHILD_TABLES:
+                self.db.executemany(_INSERT[table], [(number, *row) for number, rows in pending for row in rows[table]])
+            pending.clear()
 
         with self._transaction():
+            # under the write lock: no other writer can take the same ids
+            (last,) = self.db.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()
             for path, rows, maybe_stored in documents:
                 if maybe_stored:
                     insert_pending()  # in order: the same path twice is deleted, then stored again
                     self._delete(path)
                 if rows is not None:
-                    for table in TABLES:
-                        pending[table] += rows[table]
+                    last += 1
+                    pending.append((last, rows))
             insert_pending()
 
     def defer_indexes(self, *, document_indexes: bool) -> None:
@@ -262,9 +286,10 @@ class Store:
         self.put_many([(path, None, True)])
 
     def _delete(self, path: str) -> None:
+        for (number,) in self.db.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchall():
+            for table in CHILD_TABLES:
+                self.db.execute(f"DELETE FROM {table} WHERE document = ?", (number,))
         self.db.execute("DELETE FROM documents WHERE path = ?", (path,))
-        for table in CHILD_TABLES:
-            self.db.execute(f"DELETE FROM {table} WHERE document = ?", (path,))
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self.db, self.path)
@@ -349,7 +374,7 @@ class Query:
 
 @dataclass
 class TaskHit:
-    document: str
+    document: str  # its path
     title: str | None
     task: str
     section: str
@@ -358,6 +383,7 @@ class TaskHit:
     line: int
     units: list[dict[str, str]] = field(default_factory=list)
     deadlines: list[dict[str, Any]] = field(default_factory=list)
+    number: int = 0  # the document's id in the store
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -382,8 +408,16 @@ def open_store(outdir: Path) -> sqlite3.Connection:
     try:
         db = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
         db.execute("SELECT 1 FROM documents LIMIT 1")
+        found = db.execute("SELECT value FROM info WHERE key = 'schema_version'").fetchone()
     except sqlite3.Error as err:
         raise InputError(f"not a govplan plan store: {err}", path=str(db_path)) from None
+    if found is None or found[0] != SCHEMA_VERSION:
+        db.close()
+        raise InputError(
+            f"the plan store was written by another version of govplan (store schema {found[0] if found else 'unknown'},"
+            f" this govplan reads {SCHEMA_VERSION}): run the same `govplan batch` again to bring it up to date",
+            path=str(db_path),
+        )
     return db
 
 
@@ -435,23 +469,26 @@ def query(db: sqlite3.Connection, q: Query) -> list[TaskHit]:
         where.append("(instr(t.title, ?) > 0 OR instr(t.text, ?) > 0)")
         params.extend([word, word])
     sql = (
-        "SELECT t.document, doc.title, t.id, t.section, t.title, t.text, t.line FROM tasks t "
-        "JOIN documents doc ON doc.path = t.document"
+        "SELECT doc.path, doc.title, t.id, t.section, t.title, t.text, t.line, t.document FROM tasks t "
+        "JOIN documents doc ON doc.id = t.document"
         + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY t.document, t.span_start"
+        + " ORDER BY doc.path, t.span_start"
     )
     if q.limit is not None:
         sql += f" LIMIT {int(q.limit)}"
-    hits = [TaskHit(*row) for row in db.execute(sql, params)]
+    hits = [
+        TaskHit(path, title, task, section, task_title, text, line, number=number)
+        for path, title, task, section, task_title, text, line, number in db.execute(sql, params)
+    ]
     _attach(db, hits)
     return hits
 
 
 def _attach(db: sqlite3.Connection, hits: list[TaskHit]) -> None:
     """Each hit's units and deadlines (one query per table per document, not per task)."""
-    by_doc: dict[str, dict[str, TaskHit]] = {}
+    by_doc: dict[int, dict[str, TaskHit]] = {}
     for hit in hits:
-        by_doc.setdefault(hit.document, {})[hit.task] = hit
+        by_doc.setdefault(hit.number, {})[hit.task] = hit
     for document, tasks in by_doc.items():
         for task, name, canonical, role in db.execute(
             "SELECT task, name, canonical, role FROM units WHERE document = ? ORDER BY span_start", (document,)
