@@ -519,7 +519,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from govplan.document import CleanText  # noqa: E402
-from govplan.meta import _SPACES, _lines, _squeeze  # noqa: E402
+from govplan.meta import _SPACES, _line_start, _squeeze, _texts  # noqa: E402
 
 _SPACED = st.text(alphabet="市局 \t\u3000\xa0\x1c\x85\u2028\u200b通知：", max_size=12)
 
@@ -551,7 +551,8 @@ def test_lines_are_the_stripped_lines_with_text(text: str) -> None:
             lead = len(line) - len(line.lstrip())
             expected.append((start + lead, start + lead + len(line.strip()), line.strip()))
         start += len(line) + 1
-    assert [(x.start, x.end, x.text) for x in _lines(ct)] == expected
+    assert _texts(text) == [line for _, _, line in expected]
+    assert [_line_start(text, i) for i in range(len(expected))] == [a for a, _, _ in expected]
     # and CleanText's raw line starts: 0 and one past each newline
     assert list(ct._line_starts) == [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
 

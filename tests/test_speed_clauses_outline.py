@@ -17,15 +17,15 @@ from hypothesis import strategies as st
 
 from govplan.clauses import (
     _CLOSE,
+    _OPEN,
     _OTHER_FIELD,
+    _VALUE_MARKS,
     Clause,
     FoundUnit,
     _compiled,
-    _enclosing_open,
     _labelled,
     _skip_to_value,
     _units_in,
-    _value_end,
     find_clauses,
 )
 from govplan.outline import _ENCLOSED_MARKER, HeadingMatch, cut_title, match_heading
@@ -38,6 +38,32 @@ UNIT_RULES = RULES["units"]
 OUTLINE = RULES["outline"]
 
 # --- the plain implementations, as they were before the fast paths --------------------------------
+
+
+def _enclosing_open(text: str, pos: int) -> int | None:
+    """The opening bracket just before a label (（责任单位：…), if the label starts a bracket."""
+    k = pos - 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    return k if k >= 0 and text[k] in _OPEN else None
+
+
+def _value_end(text: str, start: int, in_bracket: bool) -> tuple[int, str]:
+    """Where a label's unit list ends: the bracket closing the clause, a line end or 。."""
+    depth = 0
+    for m in _VALUE_MARKS.finditer(text, start):  # brackets, line ends and 。 only
+        ch = m.group()
+        k = m.start()
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            if depth == 0:
+                return k, "close" if in_bracket else "stray"
+            depth -= 1
+        elif ch == "\n" or (ch == "。" and depth == 0):
+            return k, "end"
+    return len(text), "end"
+
 
 
 def _labelled_reference(text: str, offset: int = 0) -> list[Clause]:

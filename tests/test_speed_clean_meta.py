@@ -2,21 +2,43 @@
 
 - meta: ``front`` reads the lines' texts from one regex scan (``_texts``) and looks up where a
   line starts only for the lines it needs (``_line_start``), instead of building a ``_Line`` for
-  every line (``_lines``, the plain reading kept as the reference).
+  every line (``_lines``, the plain reading, now the reference below).
 - clean: letter spacing is looked for only in a line whose stripped text holds a space.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from govplan.clean import _unspace, clean_text
 from govplan.document import CleanText
-from govplan.meta import _line_start, _lines, _texts, front
+from govplan.meta import _line_start, _texts, front
 from govplan.ruleset import default_rules
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int
+    end: int
+    text: str  # stripped
+
+
+def _lines(clean: CleanText) -> list[_Line]:
+    """meta's plain reading of the lines, before ``_texts``/``_line_start``: the lines with text,
+    stripped, where each starts and ends in the cleaned text (the reference)."""
+    out = []
+    start = 0
+    for text in clean.text.split("\n"):
+        stripped = text.strip()
+        if stripped:
+            lead = 0 if text[0] == stripped[0] else len(text) - len(text.lstrip())
+            out.append(_Line(start + lead, start + lead + len(stripped), stripped))
+        start += len(text) + 1
+    return out
 
 # every kind of white space str.strip() drops and str.split("\n") does not cut at (\r, \x1c, \x85,
 # \u2028, the ideographic space …), the newline, and some text

@@ -181,7 +181,7 @@ def _labelled(text: str, c: _Compiled, unit_rules: UnitRules, offset: int) -> li
     for_value = _VALUE_MARKS.finditer
     while i < count:
         first = labels[i]
-        # _enclosing_open(text, first.start()) written out
+        # (the opening bracket just before the label, if the label starts a bracket)
         first_start = first.start()
         k = first_start - 1
         while k >= 0 and text[k] in " \t":
@@ -196,7 +196,7 @@ def _labelled(text: str, c: _Compiled, unit_rules: UnitRules, offset: int) -> li
             value_start = label.end()
             if value_start < size and text[value_start] in " \t\n":  # else _skip_to_value keeps it
                 value_start = _skip_to_value(text, value_start)
-            # _value_end(text, value_start, in_bracket) written out
+            # (where the unit list ends: the bracket closing the clause, a line end or 。)
             value_end, stop = size, "end"
             depth = 0
             for m in for_value(text, value_start):  # brackets, line ends and 。 only
@@ -235,8 +235,9 @@ def _labelled(text: str, c: _Compiled, unit_rules: UnitRules, offset: int) -> li
     return clauses
 
 
-# _labelled writes out _enclosing_open and _value_end (the plain versions, kept below; the tests
-# check it finds what a loop calling them finds)
+# _labelled writes out what two helpers did (the opening bracket before a label, where a label's
+# unit list ends); tests/test_speed_clauses_outline.py keeps those plain helpers and checks that
+# _labelled finds what a loop calling them finds
 
 
 def _skip_to_value(text: str, pos: int) -> int:
@@ -249,31 +250,6 @@ def _skip_to_value(text: str, pos: int) -> int:
             k += 1
         return k
     return pos
-
-
-def _enclosing_open(text: str, pos: int) -> int | None:
-    """The opening bracket just before a label (（责任单位：…), if the label starts a bracket."""
-    k = pos - 1
-    while k >= 0 and text[k] in " \t":
-        k -= 1
-    return k if k >= 0 and text[k] in _OPEN else None
-
-
-def _value_end(text: str, start: int, in_bracket: bool) -> tuple[int, str]:
-    """Where a label's unit list ends: the bracket closing the clause, a line end or 。."""
-    depth = 0
-    for m in _VALUE_MARKS.finditer(text, start):  # brackets, line ends and 。 only
-        ch = m.group()
-        k = m.start()
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            if depth == 0:
-                return k, "close" if in_bracket else "stray"
-            depth -= 1
-        elif ch == "\n" or (ch == "。" and depth == 0):
-            return k, "end"
-    return len(text), "end"
 
 
 def _units_in(

@@ -168,27 +168,6 @@ class Front:
     body_end: int | None = None
 
 
-@dataclass(slots=True)
-class _Line:
-    start: int
-    end: int
-    text: str  # stripped
-
-
-def _lines(clean: CleanText) -> list[_Line]:
-    """The lines with text, stripped, where each starts and ends in the cleaned text."""
-    out = []
-    start = 0
-    for text in clean.text.split("\n"):
-        stripped = text.strip()
-        if stripped:
-            # (a line whose first character is its text's has no leading white space)
-            lead = 0 if text[0] == stripped[0] else len(text) - len(text.lstrip())
-            out.append(_Line(start + lead, start + lead + len(stripped), stripped))
-        start += len(text) + 1
-    return out
-
-
 # a line with text (after a newline or at the start, as str.split("\n") cuts): its leading white
 # space, then its text stripped as str.strip() strips (the stdlib's \s and \S are str.isspace()'s
 # classes, so the group is the line's text from its first to its last non-space character; ``.``
@@ -197,12 +176,12 @@ _TEXT_LINE = re.compile(r"^[^\S\n]*(\S(?:.*\S)?)", re.MULTILINE)
 
 
 def _texts(text: str) -> list[str]:
-    """The ``text`` of each of ``_lines``, in one C scan (no object built a line)."""
+    """The text of each line that has any, stripped, in one C scan (no object built a line)."""
     return _TEXT_LINE.findall(text)
 
 
 def _line_start(text: str, index: int) -> int:
-    """Where line ``index`` of ``_texts(text)`` starts (``_lines(clean)[index].start``): the
+    """Where line ``index`` of ``_texts(text)`` starts (its first non-space character): the
     same scan, consumed in C up to that line."""
     return next(islice(_TEXT_LINE.finditer(text), index, None)).start(1)
 
