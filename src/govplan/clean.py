@@ -224,6 +224,10 @@ _WIDE = re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(_ONE_TO_ONE))
 _NARROW = {chr(k): chr(v) for k, v in _ONE_TO_ONE.items()}
 
 
+# either (one scan where most texts hold neither)
+_WIDE_OR_DROPPED = re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(_ONE_TO_ONE)) + "".join(sorted(_DROP)) + "]")
+
+
 def _narrow(match: re.Match[str]) -> str:
     return _NARROW[match.group()]
 # the brackets and line breaks of a text: its brackets line by line, in one scan (a plain class:
@@ -231,8 +235,9 @@ def _narrow(match: re.Match[str]) -> str:
 _BRACKET_OR_NEWLINE = re.compile("[\n" + re.escape(_OPENERS + _CLOSERS) + "]")
 
 
-def _drop_ranges(raw: str, inline: Any) -> list[tuple[int, int]]:
-    """[start, end) of the raw text removed: inline junk and the characters of ``_DROP``."""
+def _drop_ranges(raw: str, inline: Any, dropped: bool = True) -> list[tuple[int, int]]:
+    """[start, end) of the raw text removed: inline junk and the characters of ``_DROP``
+    (``dropped`` False: ``raw`` is known to hold none of them)."""
     ranges: list[tuple[int, int]] = []
     if inline is not None:
         drops = {m.start(): m.end() for m in inline.finditer(raw)}
@@ -243,7 +248,7 @@ def _drop_ranges(raw: str, inline: Any) -> list[tuple[int, int]]:
             end = max(drops[start], start + 1)  # an empty match still drops its character
             ranges.append((start, end))
             skip_until = end
-    if not any(ch in raw for ch in _DROP):  # a few str scans instead of a regex one
+    if not dropped or not any(ch in raw for ch in _DROP):  # a few str scans instead of a regex one
         return ranges
     taken = ranges
     ranges = []
@@ -320,10 +325,13 @@ def _char_pass(raw: str, inline: Any) -> tuple[str, list[tuple[int, int]]]:
     pieces: list[str] = []
     kept: list[tuple[int, int]] = []
     pos = 0
-    for start, end in [*_drop_ranges(raw, inline), (len(raw), len(raw))]:
+    # most texts hold no character to narrow or drop: one scan tells, and then neither the drop
+    # scans nor the narrowing substitution run (they would find nothing)
+    plain = _WIDE_OR_DROPPED.search(raw) is None
+    for start, end in [*_drop_ranges(raw, inline, not plain), (len(raw), len(raw))]:
         if start > pos:
             run = raw[pos:start]
-            pieces.append(_WIDE.sub(_narrow, run))  # only the few wide characters, not every one
+            pieces.append(run if plain else _WIDE.sub(_narrow, run))  # only the few wide characters
             kept.append((pos, start))
         pos = max(pos, end)
     return "".join(pieces), kept
@@ -346,6 +354,12 @@ _JOINED_RUN = regex.compile(r"\p{Han}{2,}")
 _SPACED_RUN = regex.compile(r"(?<![\p{Han} ])\p{Han}(?: \p{Han}(?![\p{Han}])){2,}")
 
 
+# (stdlib ``re``) " X Y", X and Y neither ASCII nor a space: in every run _SPACED_RUN finds
+_RUN_HINT = re.compile(" [^\x00-\x7f ] [^\x00-\x7f ]")
+# (stdlib ``re``) a run of two or more characters of the first CJK block, 一-龥 (all Han)
+_HAN_BLOCK_RUN = re.compile("[\u4e00-\u9fa5]{2,}")
+
+
 def _depth(depth: int, brackets: str) -> int:
     """Brackets open after a text with ``brackets`` (in order) when ``depth`` were open before it
     (a closer with none open is ignored)."""
@@ -366,6 +380,22 @@ def _unspace(text: str, rules: CleanRules) -> list[tuple[int, int]]:
     line's leading or trailing white space."""
     if " " not in text:
         return []
+    share = rules.letter_spaced_share
+    if share > 0 and _RUN_HINT.search(text) is None:
+        # Most lines with a space drop none, and they are told without the slow ``regex`` search
+        # for spaced pairs.  With no run of three single Han characters one space apart (such a
+        # run holds " X Y", X and Y neither ASCII nor a space, which _RUN_HINT finds), a space
+        # goes only when the share test below passes: n_spaced > share * (n_spaced + joined).
+        # That test grows with n_spaced and falls with joined, so it fails when it fails for an
+        # upper bound of n_spaced (the line's spaces: each spaced pair holds one of its own) and
+        # a lower bound of joined (the pairs in runs of 一-龥, Han throughout, a part of the Han
+        # runs); then the result is [] (as below: no share, and no run to drop spaces from).
+        bound = text.count(" ")
+        joined = 0
+        for run in _HAN_BLOCK_RUN.finditer(text):
+            joined += run.end() - run.start() - 1
+            if bound <= share * (bound + joined):
+                return []
     spaced = [m.span(1) for m in _SPACED_PAIR.finditer(text)]
     if not spaced:
         return []
@@ -501,7 +531,7 @@ def _kept_ranges(text: str, c: _Compiled, heading: Any) -> list[tuple[int, int]]
                     continue
             # a space letter spacing drops stands between two Han characters, inside the line's
             # text: a line whose stripped text holds no space (only indentation) has none
-            drop = _unspace(line, rules) if " " in stripped else []
+            drop = _unspace(line, rules) if " " in stripped else None
             if drop:
                 stripped = _without(line, drop).strip()
             # (_wrapped is False for a line ending a sentence outside brackets, and for a short one

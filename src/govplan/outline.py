@@ -343,6 +343,15 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 
 
 def _numeral_value(num: str) -> int | None:
+    """The value of numeral ``num`` (None: not read).  The numerals headings mostly carry are
+    looked up in ``_NUMERAL_VALUES``, the values this function gives them (built at import)."""
+    value = _NUMERAL_VALUES.get(num)
+    if value is not None:
+        return value
+    return _numeral_value_read(num)
+
+
+def _numeral_value_read(num: str) -> int | None:
     if num in _CIRCLED:
         return _CIRCLED.index(num) + 1
     if num.isascii() and num.isdigit():
@@ -353,7 +362,7 @@ def _numeral_value(num: str) -> int | None:
     if "百" in num:
         head, _, rest = num.partition("百")
         hundreds = digits.get(head, 1) if head else 1
-        tail = _numeral_value(rest.lstrip("零〇")) if rest else 0
+        tail = _numeral_value_read(rest.lstrip("零〇")) if rest else 0
         return hundreds * 100 + (tail or 0)
     if "十" in num:
         tens, _, ones = num.partition("十")
@@ -361,6 +370,19 @@ def _numeral_value(num: str) -> int | None:
     if len(num) == 1 and num in digits:
         return digits[num]
     return None
+
+
+# the value of every circled numeral, of 0 … 99 in ASCII digits and of the Chinese numerals 一 … 九十九
+# (with 两 and 〇 where they can stand), read once by _numeral_value_read: a look-up, where it took
+# a few string scans a heading
+_NUMERAL_VALUES: dict[str, int] = {
+    num: value
+    for num in (
+        *_CIRCLED, *map(str, range(100)), *_DIGITS, "十",
+        *(f"{tens}十{ones}" for tens in ("", *_DIGITS) for ones in ("", *_DIGITS) if tens or ones),
+    )
+    if (value := _numeral_value_read(num)) is not None
+}
 
 
 def cut_title(text: str, rules: OutlineRules) -> int:
@@ -431,7 +453,8 @@ def _heading_of(line: str, c: _Compiled, style: HeadingStyle, m: Any) -> Heading
             title_end = min(commas)
     title_len = title_end - marker_end
     title = line[marker_end:title_end].strip()
-    if c.too_little_han(title):
+    han_opening = c.han_opening  # (too_little_han's quick test, without its call)
+    if (han_opening is None or han_opening.match(title) is None) and c.too_little_han(title):
         return None
     num = m.group("num")
     if style.number == "{num}":  # the usual format: the numeral itself
@@ -511,17 +534,18 @@ def _hinted(line: str, level: int, rules: OutlineRules) -> HeadingMatch | None:
 
 def _place(stack: list[_Open], match: HeadingMatch, index: int) -> int | None:
     """Give ``match`` its level on ``stack`` (styles in order of appearance), or None to reject."""
-    value = _numeral_value(match.num)
+    style, num, number = match[0], match[1], match[2]  # (.style, .num, .number: items, not properties)
+    value = _numeral_value(num)
     for depth, open_ in enumerate(stack):
-        if open_.style != match.style:
+        if open_.style != style:
             continue
         expected = (open_.value or 0) + 1
         if value is not None and value not in (expected, expected + 1, 1) and open_.value is not None:
             return None  # out of sequence: a number inside the text, not a heading
         del stack[depth:]
-        stack.append(_Open(match.style, match.number, value, index))
+        stack.append(_Open(style, number, value, index))
         return depth + 1
-    stack.append(_Open(match.style, match.number, value, index))
+    stack.append(_Open(style, number, value, index))
     return len(stack)
 
 
@@ -546,30 +570,53 @@ def _build(
     size = len(origin)
     raw_end = len(clean.raw)
     line_starts = clean._line_starts
+    last = len(found) - 1
     for i, (pos, match, level) in enumerate(found):
+        style, _, number, _, title, match_title_end = match  # (items, not the named tuple's properties)
         del path[level - 1:]
-        path.append(match.number or match.title)
+        path.append(number or title)
         end = ends[i]
-        own_end = found[i + 1][0] if i + 1 < len(found) else stop
-        own_end = min(own_end, end)
+        own_end = found[i + 1][0] if i < last else stop
+        if own_end > end:  # (min(own_end, end))
+            own_end = end
         if skip is not None and pos < skip[0] < own_end:
             own_end = skip[0]
-        title_end = pos + match.title_end
-        if title_end <= pos:  # CleanText.span of an empty range
-            at = origin[pos] if pos < size else raw_end
-            span = (at, at)
-        else:
-            span = (origin[pos], origin[title_end - 1] + 1)
+        title_end = pos + match_title_end
+        at = origin[pos] if pos < size else raw_end
+        # CleanText.span: (at, at) for an empty range
+        span = (at, at) if title_end <= pos else (at, origin[title_end - 1] + 1)
         section = construct(Section, {  # built without validation: every value of its declared type
             "id": f"s{i + 1}",
             "level": level,
-            "number": match.number,
-            "title": match.title,
+            "number": number,
+            "title": title,
             "path": "/".join(path),
-            "line": bisect_right(line_starts, origin[pos] if pos < size else raw_end),
+            "line": bisect_right(line_starts, at),
             "span": span,
         })
-        headings.append(Heading(section, match.style, pos, title_end, end, own_end))
+        headings.append(_heading(section, style, pos, title_end, end, own_end))
     return headings
+
+
+# the slots of Heading (its fields, in order): set directly by _heading
+_SET_SECTION, _SET_STYLE, _SET_START, _SET_TITLE_END, _SET_END, _SET_OWN_END = (
+    getattr(Heading, name).__set__ for name in ("section", "style", "start", "title_end", "end", "own_end")
+)
+
+
+def _heading(section: Section, style: str, start: int, title_end: int, end: int, own_end: int) -> Heading:
+    """``Heading(section, style, start, title_end, end, own_end)`` without the frozen dataclass's
+    __init__ (an object.__setattr__ looked up for each field): its slots set directly."""
+    heading = _new_object(Heading)
+    _SET_SECTION(heading, section)
+    _SET_STYLE(heading, style)
+    _SET_START(heading, start)
+    _SET_TITLE_END(heading, title_end)
+    _SET_END(heading, end)
+    _SET_OWN_END(heading, own_end)
+    return heading
+
+
+_new_object = object.__new__
 
 
