@@ -163,12 +163,14 @@ _WORD_NUMERAL = r"[一二两三四五六七八九十][一二两三四五六七�
 _CLAUSE_BREAKS = "，,；;。！？!?：:\n\t"  # a tab parts the cells of a table row
 _DIGIT = regex.compile(r"\d")
 _HEAD_WINDOW = 80  # characters before a number searched for its verb or subject; clauses are shorter
-_BREAK_OR_LIST = regex.compile(r"[，,；;。！？!?：:\n\t、]")
+_BREAK_OR_LIST = re.compile(r"[，,；;。！？!?：:\n\t、]")
 _SENTENCE_BREAKS = "；;。！？!?\n\t"
-_LIST_BREAK = regex.compile(r"[、，,]")
-_CLAUSE_BREAK = regex.compile("[" + regex.escape(_CLAUSE_BREAKS) + "]")
+_LIST_BREAK = re.compile(r"[、，,]")
+# (the forward searches for literal characters by the standard library's engine, which scans for
+# them faster than ``regex``: a class of literals matches the same in both)
+_CLAUSE_BREAK = re.compile("[" + re.escape(_CLAUSE_BREAKS) + "]")
 _CLAUSE_BREAK_BACK = regex.compile("(?r)[" + regex.escape(_CLAUSE_BREAKS) + "]")  # searches backwards
-_SENTENCE_BREAK = regex.compile("[" + regex.escape(_SENTENCE_BREAKS) + "]")
+_SENTENCE_BREAK = re.compile("[" + re.escape(_SENTENCE_BREAKS) + "]")
 _SENTENCE_BREAK_BACK = regex.compile("(?r)[" + regex.escape(_SENTENCE_BREAKS) + "]")
 _LIST_MARKER = regex.compile(
     r"^(?:\s|\d{1,2}[.．、](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,2}是|[①-⑳])+"
@@ -181,13 +183,19 @@ def _alt(words: Iterable[str]) -> str:
     return "(?:" + "|".join(regex.escape(w) for w in unique) + ")" if unique else "(?!)"
 
 
-def _first_of(words: Iterable[str]) -> str:
+def _std_alt(words: Iterable[str]) -> str:
+    """``_alt`` for the standard library's ``re``: the same words in the same order."""
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(re.escape(w) for w in unique) + ")" if unique else "(?!)"
+
+
+def _first_of(words: Iterable[str], blanks: str = "") -> str:
     """A lookahead for the first characters of ``words`` (placed before their alternation: the
-    same matches, fewer tries)."""
+    same matches, fewer tries), after ``blanks`` (a pattern) if given."""
     firsts = {word[:1] for word in words}
     if not firsts or "" in firsts:  # no word (no match at all), or an empty one: no guard
         return ""
-    return "(?=[" + "".join(regex.escape(ch) for ch in sorted(firsts)) + "])"
+    return f"(?={blanks}[" + "".join(regex.escape(ch) for ch in sorted(firsts)) + "])"
 
 
 def _expand(pattern: str, measures: list[str]) -> str:
@@ -207,17 +215,17 @@ class _Screened:
     one of 全区|全市…, a Latin letter), and most texts lack one.
 
     One group of each pattern is tested, the first that can be tested cheaply of: the groups of up
-    to four words (fewest first, with ``in``); of up to sixteen words of two characters or more
-    (those of all patterns looked for in one pass of the standard library's engine, which scans
-    for plain literals faster than ``regex``); of single characters (a class of that engine)."""
+    to four words (fewest first); of up to sixteen words of two characters or more; of single
+    characters.  A group of one word is tested with ``in``; the words of all other groups are
+    looked for in one pass of the standard library's engine (which scans for plain literals faster
+    than ``regex``), and a text's answer is a bit mask of the patterns that may match."""
 
     def __init__(self, patterns: list[Any], sources: list[str]) -> None:
         self.patterns = patterns
-        # per pattern, how its group is tested: a word (``in``), a test, or the index of the group
-        # among those ``find_words`` looks for; None: not tested
-        self.tests: list[str | Callable[[str], bool] | int | None] = []
-        scanned: list[frozenset[str]] = []
-        for source in sources:
+        self.always = 0  # the bits of the patterns not tested (no group, or a group holding "")
+        self.singles: list[tuple[str, int]] = []  # (the one word of a group, its pattern's bit)
+        scanned: list[tuple[frozenset[str], int]] = []  # (a group of several words, its pattern's bit)
+        for i, source in enumerate(sources):
             # digits are in about every text that has a count: no test worth its cost
             groups = sorted(
                 (g for g in _required(source) or () if not all(w.isascii() and w.isdigit() for w in g)),
@@ -226,65 +234,44 @@ class _Screened:
             few = next((g for g in groups if len(g) <= 4), None)
             many = next((g for g in groups if len(g) <= 16 and min(map(len, g)) >= 2), None)
             chars = next((g for g in groups if all(len(w) == 1 for w in g)), None)
-            test: str | Callable[[str], bool] | int | None = None
-            if few is not None:  # (one word: ``in`` without a call)
-                test = next(iter(few)) if len(few) == 1 else _any_word_test(few)
-            elif many is not None:
-                test = len(scanned)
-                scanned.append(many)
-            elif chars is not None:
-                test = _found_test(re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]").search)
-            self.tests.append(test)
+            group = few if few is not None else many if many is not None else chars
+            if group is None or "" in group:  # ("" is in every text)
+                self.always |= 1 << i
+            elif len(group) == 1:
+                self.singles.append((next(iter(group)), 1 << i))
+            else:
+                scanned.append((group, 1 << i))
         # A lookahead at each position gives the longest word there (longest first), and a
         # shorter word there is a prefix of it: a word is in the text exactly when it is a prefix
-        # of a word found.  (The first characters make a quick guard.)
-        words = {word for group in scanned for word in group}
+        # of a word found.  The lookahead sits in a one-character lookbehind after a class of the
+        # words' first characters, which the engine skips to in C (as in ``_Compiled.may_hold``);
+        # each match consumes one character, so every position is tried.
+        words = {word for group, _ in scanned for word in group}
         longest_first = sorted(words, key=lambda w: (-len(w), w))
         firsts = "".join(sorted({re.escape(word[0]) for word in words}))
         self.find_words = re.compile(
-            f"(?=[{firsts}])(?=({'|'.join(re.escape(w) for w in longest_first)}))" if words else "(?!)"
+            f"[{firsts}](?<=(?=({'|'.join(re.escape(w) for w in longest_first)}))[\\s\\S])" if words else "(?!)"
         ).findall
-        self.groups_of: dict[str, frozenset[int]] = {  # a word found → the scanned groups holding it
-            word: frozenset(i for i, group in enumerate(scanned) if any(word.startswith(w) for w in group))
-            for word in words
+        self.bits_of: dict[str, int] = {  # a word found → the bits of the patterns whose group holds a prefix of it
+            word: sum(bit for group, bit in scanned if any(word.startswith(w) for w in group)) for word in words
         }
+        self.scans = bool(words)
+        self._by_mask: dict[int, tuple[Any, ...]] = {}  # the patterns of a bit mask (at most 2**len(patterns))
 
-    def running(self, text: str) -> list[Any]:
+    def running(self, text: str) -> tuple[Any, ...]:
         """The patterns that may match in ``text`` (the others lack a word their matches need)."""
-        found: set[int] | None = None  # the scanned groups in the text, once needed
-        out: list[Any] = []
-        for pattern, test in zip(self.patterns, self.tests, strict=True):
-            if test is None:
-                out.append(pattern)
-            elif type(test) is str:
-                if test in text:
-                    out.append(pattern)
-            elif type(test) is int:
-                if found is None:
-                    found = set()
-                    for word in set(self.find_words(text)):
-                        found |= self.groups_of[word]
-                if test in found:
-                    out.append(pattern)
-            elif test(text):  # type: ignore[operator]
-                out.append(pattern)
-        return out
-
-
-def _any_word_test(words: Iterable[str]) -> Callable[[str], bool]:
-    ordered = tuple(sorted(words, key=lambda w: (-len(w), w)))
-
-    def test(text: str) -> bool:  # (a loop: any() of a generator costs more than the tests)
-        for word in ordered:  # noqa: SIM110 (the loop is the point, see above)
+        mask = self.always
+        for word, bit in self.singles:
             if word in text:
-                return True
-        return False
-
-    return test
-
-
-def _found_test(search: Callable[[str], Any]) -> Callable[[str], bool]:
-    return lambda text: search(text) is not None
+                mask |= bit
+        if self.scans:
+            bits_of = self.bits_of
+            for word in set(self.find_words(text)):
+                mask |= bits_of[word]
+        out = self._by_mask.get(mask)
+        if out is None:
+            out = self._by_mask[mask] = tuple(p for i, p in enumerate(self.patterns) if mask >> i & 1)
+        return out
 
 
 def _full_width_spellings(words: Iterable[str]) -> set[str]:
@@ -303,11 +290,17 @@ for _full, _ascii in HALF_WIDTH.items():
 
 
 @lru_cache(maxsize=1)
+def _bmp() -> str:
+    """Every character of the Basic Multilingual Plane (surrogates included), in order."""
+    return array("I", range(0x10000)).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+@lru_cache(maxsize=1)
 def _regex_digits_and_spaces() -> tuple[str, str]:
     """The characters `regex` matches with \\d and with \\s, as bodies of classes for the standard
     library's ``re``: those of the Basic Multilingual Plane spelt out as ranges (a class of ranges
     tests faster than \\d, and the two engines' Unicode tables differ), and every other plane."""
-    bmp = array("I", range(0x10000)).tobytes().decode("utf-32-le", "surrogatepass")
+    bmp = _bmp()
 
     def ranges(cls: str) -> str:
         points = [ord(ch) for ch in regex.findall(cls, bmp)]
@@ -320,6 +313,28 @@ def _regex_digits_and_spaces() -> tuple[str, str]:
         return "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in runs) + "\\U00010000-\\U0010ffff"
 
     return ranges(r"\d"), ranges(r"\s")
+
+
+_BMP_LAST = "\uffff"  # a character greater than this lies beyond the Basic Multilingual Plane
+
+
+def _first_chars(words: Iterable[str], cls: str) -> frozenset[str]:
+    """The first characters of ``words`` and the characters of the Basic Multilingual Plane that
+    `regex` matches with the class ``[cls]``; every character of that plane if a word is empty."""
+    bmp = _bmp()
+    if any(not word for word in words):
+        return frozenset(bmp)
+    return frozenset(word[0] for word in words) | frozenset(regex.findall(f"[{cls}]", bmp))
+
+
+def _tightest(groups: list[frozenset[str]] | None) -> tuple[str, ...] | None:
+    """The group of ``_required`` words with the fewest words (None: none known, or a group
+    holding the empty word, which every text holds)."""
+    usable = [g for g in groups or () if "" not in g]
+    if not usable:
+        return None
+    fewest = min(usable, key=len)
+    return tuple(sorted(fewest))
 
 
 # the capturing groups of ``_Compiled.number``, in order (``_read_mention`` reads them by number)
@@ -377,14 +392,16 @@ class _Compiled:
             raise AssertionError(f"number groups {self.number.groupindex} are not {_NUMBER_GROUPS}")
         # a unit's normal name: a percent word is %, else a points word 个百分点, else the unit
         self.normal_units = {word: "个百分点" for word in u.points} | {word: "%" for word in u.percent}
-        self.before_words = regex.compile(_alt(c.before))
+        # (alternations of literal words, the same in both engines, run by the standard library's:
+        # it skips to their first characters faster than ``regex``)
+        self.before_words = re.compile(_std_alt(c.before))
         self.after_words = regex.compile(
             rf"[^\d，,；;。！？!?：:\n、]{{0,{c.after_gap}}}?(?P<w>{_alt(c.after)})"
         )
         self.before_gap = c.before_gap
         self.after_gap = c.after_gap
-        self.verbs = regex.compile(_alt(rules.licensing.verbs))
-        self.breakdown = regex.compile(_alt(rules.licensing.breakdown))
+        self.verbs = re.compile(_std_alt(rules.licensing.verbs))
+        self.breakdown = re.compile(_std_alt(rules.licensing.breakdown))
         self.constructions = [regex.compile(_expand(p, u.measures)) for p in rules.licensing.constructions]
         self.not_targets = [regex.compile(_expand(p, u.measures)) for p in rules.not_targets.patterns]
         # most patterns need a word such as 每, 基础上, 岁 or ×, absent from most texts
@@ -396,12 +413,28 @@ class _Compiled:
             self.not_targets, [_expand(src, measures) for src in rules.not_targets.patterns]
         )
         ind = rules.indicator
-        self.leading_fillers = regex.compile(rf"^(?:{_alt(ind.leading_fillers)}|[\s，,、：:（(])+")
-        self.trailing_fillers = regex.compile(rf"(?:{_alt(ind.trailing_fillers)}|[\s，,、：:（(])+$")
+        filler_chars = r"\s，,、：:（("
+        self.leading_fillers = regex.compile(rf"^(?:{_alt(ind.leading_fillers)}|[{filler_chars}])+")
+        self.trailing_fillers = regex.compile(rf"(?:{_alt(ind.trailing_fillers)}|[{filler_chars}])+$")
+        # What the first (last) character of a text must be for ``leading_fillers``
+        # (``trailing_fillers``) to match in it: the first (last) character of a filler word or a
+        # character of the class, of the Basic Multilingual Plane (``_tidy`` tries the patterns on
+        # a text starting (ending) with any other plane's character).  A match of the first starts
+        # at the text's start (``^``, no MULTILINE), one of the second ends at its end or before a
+        # final newline, a blank of the class; neither is empty (``+`` of non-empty items; with an
+        # empty filler word the sets hold every character: no test).
+        self.leading_firsts = _first_chars(ind.leading_fillers, filler_chars)
+        self.trailing_lasts = _first_chars([w[::-1] for w in ind.trailing_fillers], filler_chars)
+        # (the same for ``_LIST_MARKER``: a blank, a digit, a bracket, a numeral, ①-⑳)
+        self.list_marker_firsts = _first_chars([], r"\s\d（(一二三四五六七八九十①-⑳")
         self.max_chars = ind.max_chars
-        self.indicator_drops = [regex.compile(_expand(p, u.measures)) for p in ind.drop_patterns]
+        # each with the words a match needs one of (None: not known), a text lacking all of them has none
+        self.indicator_drops = [
+            (regex.compile(_expand(p, u.measures)), _tightest(_required(_expand(p, u.measures))))
+            for p in ind.drop_patterns
+        ]
         self.noun_after = regex.compile(r"[^\d，,；;。！？!?：:\n\t、（(的]{1,14}")
-        self.noun_end = regex.compile(rf"{_alt(c.after)}|[《“”》]")
+        self.noun_end = re.compile(rf"{_std_alt(c.after)}|[《“”》]")
         # a unitless value: its bound word before it (控制在, 不低于), its indicator's ending before
         # that (电能利用效率（PUE）), and after it only a bound word (以下) and the end of the clause
         self.bound_before = regex.compile(
@@ -426,8 +459,14 @@ class _Compiled:
         # digits to `regex`, so a text they pass over has no quantity once made half-width either.
         wide = _full_width_spellings
         counted = [*units, *n.multipliers]
+        # (after the numeral, the lookahead for the first characters of the words that can follow
+        # it past blanks, the multipliers, approximations and counted words: the same matches,
+        # as each of these is optional but the last and none is empty; most numerals, 一 of 统一,
+        # fail there at once)
+        after_numeral = wide([*n.multipliers, *n.approx, *counted])
         maybe_count = (
-            rf"{numeral}{space}(?:{_alt(wide(n.multipliers))})?{space}(?:{_alt(wide(n.approx))})?{space}"
+            rf"{numeral}{_first_of(after_numeral, space)}"
+            rf"{space}(?:{_alt(wide(n.multipliers))})?{space}(?:{_alt(wide(n.approx))})?{space}"
             # (the first characters of the words, looked ahead for: most numerals stand before none)
             rf"{_first_of(wide(counted))}(?:{_alt(wide(counted))})"
         )
@@ -738,7 +777,9 @@ def _licensed(
     head = text[clause_start : mention.start]
     if c.verbs.search(head):
         return True
-    if c.breakdown.match(_LIST_MARKER.sub("", head)):
+    if head[:1] in c.list_marker_firsts or head[:1] > _BMP_LAST:  # (as in _tidy)
+        head = _LIST_MARKER.sub("", head)
+    if c.breakdown.match(head):
         return True
     if not constructions:
         constructions.append(c.licensed_by_construction(text))
@@ -767,11 +808,26 @@ def _strip_spans(text: str, offset: int, spans: list[tuple[int, int]]) -> str:
 
 
 def _tidy(phrase: str, c: _Compiled) -> str:
-    phrase = _LIST_MARKER.sub("", phrase)
-    for drop in c.indicator_drops:
+    # Each substitution is skipped where it cannot match (see ``_Compiled``): the result is the
+    # same, as a substitution without a match returns its text unchanged.
+    if phrase[:1] in c.list_marker_firsts or phrase[:1] > _BMP_LAST:
+        phrase = _LIST_MARKER.sub("", phrase)
+    for drop, needs in c.indicator_drops:
+        if needs is not None:  # (a loop: any() of a generator costs more than the tests)
+            for word in needs:
+                if word in phrase:
+                    break
+            else:
+                continue  # no word of the group: no match
         phrase = drop.sub("", phrase)
+    leading, trailing = c.leading_fillers.sub, c.trailing_fillers.sub
+    lead_firsts, trail_lasts = c.leading_firsts, c.trailing_lasts
     for _ in range(4):  # fillers can stack: 力争到…, 并进一步…
-        tidied = c.trailing_fillers.sub("", c.leading_fillers.sub("", phrase))
+        tidied = phrase
+        if tidied[:1] in lead_firsts or tidied[:1] > _BMP_LAST:
+            tidied = leading("", tidied)
+        if tidied[-1:] in trail_lasts or tidied[-1:] > _BMP_LAST:
+            tidied = trailing("", tidied)
         if tidied == phrase:
             break  # nothing more to strip: another round would change nothing either
         phrase = tidied
@@ -896,7 +952,8 @@ def find_targets(
     text with its unit clause cut out and blanked (推进改造，覆盖率达到95%以上（责任单位：…）下一句)
     must not give a target whose clause runs across the blank.
     """
-    c = _compiled(rules or target_rules())
+    last = _LAST_COMPILED[0]  # (``_compiled`` inlined: called for every text)
+    c = last[1] if last is not None and rules is not None and last[0] is rules else _compiled(rules or target_rules())
     first = _may_hold_quantity(text, c)
     if first is None:  # most texts of a plan: spare them the rest
         return []
