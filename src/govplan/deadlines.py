@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 import regex
 from pydantic import field_validator
 
-from .models import Deadline, DeadlineKind
+from .models import Deadline, DeadlineKind, construct
 from .numerals import to_number
 from .ruleset import RuleFile, compiled, default_rules, field_mismatches, needed_words
 
@@ -379,22 +379,26 @@ class _Hit(NamedTuple):  # (a named tuple: four times quicker to build than a fr
     last: dt.date | None = None
     year_assumed: int | None = None
 
-    def deadline(self, text: str) -> Deadline:
-        is_range = self.kind is DeadlineKind.RANGE
+    def deadline(self, text: str, place: Callable[[int, int], tuple[int, int]] | None = None) -> Deadline:
+        """The Deadline of this hit in ``text``; its span ``place(start, end)`` where given."""
+        kind = self.kind
+        start = self.start
         # a pattern's optional tail after \s* may have taken blanks (a clause masked after it): trim them
-        end = self.start + len(text[self.start : self.end].rstrip())
-        # (pydantic-core validates faster than model_construct builds; model_validate of a dict is
-        # Deadline(**dict) without the keyword arguments)
-        return Deadline.model_validate(
-            {
-                "text": text[self.start : end],
-                "date": self.last if self.kind in (DeadlineKind.DATE, DeadlineKind.RANGE) else None,
-                "start": self.first if is_range else None,
-                "kind": self.kind,
-                "span": (self.start, end),
-                "year_assumed": self.year_assumed,
-            }
-        )
+        written = text[start : self.end]
+        trimmed = written.rstrip()
+        end = start + len(trimmed)
+        # Built without validation (models.construct), every field in declared order and set,
+        # as Deadline.model_validate of these values would give: the text a str, the dates
+        # datetime.date or None (_Hit's first and last), the kind a DeadlineKind, the span a
+        # tuple of two ints (place gives CleanText.span's), year_assumed an int or None.
+        return construct(Deadline, {
+            "text": trimmed,
+            "date": self.last if kind is DeadlineKind.DATE or kind is DeadlineKind.RANGE else None,
+            "start": self.first if kind is DeadlineKind.RANGE else None,
+            "kind": kind,
+            "span": (start, end) if place is None else place(start, end),
+            "year_assumed": self.year_assumed,
+        })
 
 
 class _NoDeadline(Exception):
@@ -523,6 +527,8 @@ class _Compiled:
             self.built.append((chars, pattern, handler, self.required.needs[i], quick, quick_firsts))
         self.recognisers = self._recognisers(wide=False)
         self._wide: list[_Recogniser] | None = None  # (built at the first text beyond the BMP)
+        # bits of the word groups a text holds -> the recognisers to run on it (see _runnable_for)
+        self._runnable: dict[int, list[tuple[Callable[..., Any], Handler, Callable[..., Any] | None]]] = {}
         self.bare_year_followers = re.compile(
             _stdlib(rf"[ \t]*(?:$|[，,、：:；;。！？!?\n\t]|{_alt(y.bare_year_followers)})")
         )
@@ -545,6 +551,19 @@ class _Compiled:
         if self._wide is None:
             self._wide = self._recognisers(wide=True)
         return self._wide
+
+    def _runnable_for(self, present: int) -> list[tuple[Callable[..., Any], Handler, Callable[..., Any] | None]]:
+        """(search, handler, quick search or None) of each recogniser whose required word groups
+        all have a bit in ``present`` (the bits of ``_WordGroups.present``), in recogniser order,
+        on the wide engine where ``present`` has the beyond-the-BMP bit.  This depends on the
+        rule set and the bits only, not on a text: matches keeps it per bit set (a few dozen
+        sets occur; the table is emptied should it ever reach 4096)."""
+        recognisers = self.wide_recognisers() if present & self.required.beyond_bmp else self.recognisers
+        runnable = [(search, handler, quick) for search, handler, needs, quick in recognisers if present & needs == needs]
+        if len(self._runnable) >= 4096:
+            self._runnable.clear()
+        self._runnable[present] = runnable
+        return runnable
 
     def _prefilters(self) -> dict[str, tuple[list[list[str]], str | None, str | None]]:
         """handler name → (groups of words, quick pattern, the characters a match of the quick
@@ -937,9 +956,11 @@ class _Compiled:
         if not present and self.all_need_words:
             return []
         found: list[tuple[int, int, Any, Handler]] = []
-        recognisers = self.wide_recognisers() if present & self.required.beyond_bmp else self.recognisers
-        for search, handler, needs, quick in recognisers:
-            if present & needs != needs or (quick is not None and quick(text) is None):
+        runnable = self._runnable.get(present)
+        if runnable is None:
+            runnable = self._runnable_for(present)
+        for search, handler, quick in runnable:
+            if quick is not None and quick(text) is None:
                 continue
             # every match, overlapping ones too (see _overlapping): group 1 is the match
             match = search(text)
@@ -1017,24 +1038,38 @@ def _hit_start(hit: _Hit) -> int:
 # --- public API --------------------------------------------------------------------------------
 
 
-def find_deadlines(text: str, *, year: int | None, rules: DeadlineRules | None = None) -> list[Deadline]:
+def find_deadlines(
+    text: str,
+    *,
+    year: int | None,
+    rules: DeadlineRules | None = None,
+    place: Callable[[int, int], tuple[int, int]] | None = None,
+) -> list[Deadline]:
     """Every time expression in ``text``, in order, spans relative to ``text``.
 
     ``year`` is the document's year, used (and recorded as ``year_assumed``) where an expression
     leaves the year out; with ``year`` None such an expression keeps its kind and gets no date.
+    ``place`` maps each span to the one the Deadline records (a task's text placed in its
+    document): ``copied(d, {"span": place(*d.span)})`` of each Deadline, built once.
     """
-    resolved = rules or deadline_rules()
+    hits = _hits(text, year, rules or deadline_rules())
+    return [hit.deadline(text, place) for hit in hits]
+
+
+def _hits(text: str, year: int | None, rules: DeadlineRules) -> tuple[_Hit, ...]:
+    """``_scan(text, year, rules)``, or its last answer where that was for this very text."""
     last = _LAST_FOUND[0]
-    if last is not None and last[0] is resolved and last[1] == year and last[2] == text:
-        return list(last[3])
-    found = tuple(hit.deadline(text) for hit in _scan(text, year, resolved))
-    _LAST_FOUND[0] = (resolved, year, text, found)
-    return list(found)
+    if last is not None and last[0] is rules and last[1] == year and last[2] == text:
+        return last[3]
+    hits = tuple(_scan(text, year, rules))
+    _LAST_FOUND[0] = (rules, year, text, hits)
+    return hits
 
 
-# The last answer of find_deadlines: a task's text is scanned for its deadlines and then, right
-# after, again by find_targets for the deadlines its targets carry; one entry, so it never grows.
-_LAST_FOUND: list[tuple[DeadlineRules, int | None, str, tuple[Deadline, ...]] | None] = [None]
+# The last answer of _scan for find_deadlines and time_spans: a task's text is scanned for its
+# deadlines and then, right after, again by find_targets for the deadlines its targets carry;
+# one entry, so it never grows.
+_LAST_FOUND: list[tuple[DeadlineRules, int | None, str, tuple[_Hit, ...]] | None] = [None]
 
 
 class TimeSpan(NamedTuple):
@@ -1055,12 +1090,8 @@ def time_spans(text: str, *, year: int | None, rules: DeadlineRules | None = Non
     The same values as ``find_deadlines``: the same ``_scan``; the span ends where
     ``_Hit.deadline`` trims it (blanks at the end dropped), and the date is ``_Hit.deadline``'s
     (the last day for DATE and RANGE, no date for the other kinds)."""
-    resolved = rules or deadline_rules()
-    last = _LAST_FOUND[0]
-    if last is not None and last[0] is resolved and last[1] == year and last[2] == text:
-        return [TimeSpan(d.span[0], d.span[1], d.date) for d in last[3]]
     spans: list[TimeSpan] = []
-    for hit in _scan(text, year, resolved):
+    for hit in _hits(text, year, rules or deadline_rules()):
         start, end = hit.start, hit.end
         # (as _Hit.deadline: the end before any blanks a pattern's optional tail took)
         end = start + len(text[start:end].rstrip())

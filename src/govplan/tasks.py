@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,8 +89,10 @@ def is_working_title(title: str, rules: TaskRules) -> bool:
 # --- stages this one leans on: deadlines and targets ----------------------------------------------
 
 
-def _find_deadlines(text: str, year: int | None, rules: RuleSet) -> list[Deadline]:
-    return find_deadlines(text, year=year, rules=rules["deadlines"])
+def _find_deadlines(
+    text: str, year: int | None, rules: RuleSet, place: Callable[[int, int], tuple[int, int]] | None = None
+) -> list[Deadline]:
+    return find_deadlines(text, year=year, rules=rules["deadlines"], place=place)
 
 
 def _parse_deadline(text: str, year: int | None, rules: RuleSet) -> Deadline | None:
@@ -131,15 +133,18 @@ def build_tasks(
         result.phases = _phases(clean, headings, c, year, ruleset)
         return result
     is_plan = bool(title and c.plan_title.search(title)) or table is not None
-    drafts = _outline_tasks(clean, headings, c, ruleset, is_plan=is_plan, table_start=table.start if table else None)
+    tree = _Tree(headings)
+    drafts = _outline_tasks(clean, headings, tree, c, ruleset, is_plan=is_plan, table_start=table.start if table else None)
     if table is not None:
         table_sections, table_drafts = _table_tasks(clean, table, headings, len(headings))
         result.sections.extend(table_sections)
         drafts.extend(table_drafts)
-        # headings after the table: everything in document order, ids renumbered
+        # headings after the table: everything in document order, ids renumbered (a section
+        # whose id stays is kept: every field of a stage's Section is set, so its copy with the
+        # same id would hold the same values and the same fields set)
         result.sections = [
-            copied(section, {"id": f"s{n}"})
-            for n, section in enumerate(sorted(result.sections, key=lambda s: s.span[0]), start=1)
+            section if section.id == f"s{n}" else copied(section, {"id": f"s{n}"})
+            for n, section in enumerate(sorted(result.sections, key=_span_start), start=1)
         ]
         drafts.sort(key=lambda d: d.start)
     names = [u.name for d in drafts for u in d.units]
@@ -147,9 +152,13 @@ def build_tasks(
     cells: dict[str, Deadline | None] = {}  # this document's 完成时限 cells read so far (they repeat)
     for n, draft in enumerate(drafts, start=1):
         result.tasks.append(_finish(clean, draft, f"t{n}", canonical, year, ruleset, cells))
-    result.targets = _document_targets(clean, result.tasks, headings, c, year, ruleset)
+    result.targets = _document_targets(clean, result.tasks, headings, tree, c, year, ruleset)
     result.phases = _phases(clean, headings, c, year, ruleset)
     return result
+
+
+def _span_start(section: Section) -> int:
+    return section.span[0]
 
 
 @dataclass
@@ -184,8 +193,8 @@ def _children(headings: list[Heading], index: int) -> list[int]:
 class _Tree:
     """The outline's structure, worked out once, by index: each heading's children (the headings
     one level down before the next heading of its level or above), the headings of its subtree
-    without children (``leaves_under``), and the level-1 heading it stands under (itself
-    when there is none before it)."""
+    without children (``leaves_under``), the index of the level-1 heading it stands under
+    (``top_index``: its own when there is none before it), and its ``parent``."""
 
     def __init__(self, headings: list[Heading]) -> None:
         levels = [h.section.level for h in headings]
@@ -193,24 +202,32 @@ class _Tree:
         # past[i]: the first heading after i's subtree (the first later one of its level or above);
         # the open headings on the stack have increasing levels, and once those of j's level or
         # above are closed, the top is the nearest one above j: j is its child if one level down
+        # (and parent[j], the nearest earlier heading of a lower level, is that top; None for a
+        # level-1 heading: the heading j stands under in _document_targets)
         past = [size] * size
         children: list[list[int]] = [[] for _ in levels]
+        parent: list[int | None] = []
         stack: list[int] = []
         for j, level in enumerate(levels):
             while stack and levels[stack[-1]] >= level:
                 past[stack.pop()] = j
-            if stack and levels[stack[-1]] == level - 1:
-                children[stack[-1]].append(j)
+            if stack:
+                if levels[stack[-1]] == level - 1:
+                    children[stack[-1]].append(j)
+                parent.append(stack[-1] if level != 1 else None)
+            else:
+                parent.append(None)
             stack.append(j)
         self.past = past
         self.children = children
-        top: list[Heading] = []
-        last_top: Heading | None = None
-        for heading, level in zip(headings, levels, strict=True):
+        self.parent = parent
+        top_index: list[int] = []
+        last_top: int | None = None
+        for j, level in enumerate(levels):
             if level == 1:
-                last_top = heading
-            top.append(last_top if last_top is not None else heading)
-        self.top = top
+                last_top = j
+            top_index.append(last_top if last_top is not None else j)
+        self.top_index = top_index
 
     def leaves_under(self, index: int) -> list[int]:
         children = self.children
@@ -224,25 +241,37 @@ def _table_end(table: Table) -> int:
 
 
 def _outline_tasks(
-    clean: CleanText, headings: list[Heading], c: _Compiled, rules: RuleSet, *, is_plan: bool, table_start: int | None = None
+    clean: CleanText, headings: list[Heading], tree: _Tree, c: _Compiled, rules: RuleSet, *, is_plan: bool,
+    table_start: int | None = None,
 ) -> list[_Draft]:
     own: list[list[Clause]] = [_clauses_in(clean, h.start, h.own_end, rules) for h in headings]
     inherited: list[list[FoundUnit]] = [[] for _ in headings]
-    tree = _Tree(headings)
     tops = [h for h in headings if h.section.level == 1]
     has_working = any(c.working.search(h.section.title) for h in tops)
+
+    working_tops: dict[int, bool] = {}  # index of a top heading -> does it open working items (read once)
 
     def working(i: int) -> bool:
         if headings[i].style in ("article", "chapter", "part"):
             return False  # the articles of a regulation are not tasks
-        title = tree.top[i].section.title
-        if has_working:
-            return bool(c.working.search(title))
-        return is_plan and not c.non_working.search(title)
+        top = tree.top_index[i]
+        answer = working_tops.get(top)
+        if answer is None:
+            title = headings[top].section.title
+            answer = bool(c.working.search(title)) if has_working else is_plan and not c.non_working.search(title)
+            working_tops[top] = answer
+        return answer
 
     # a 职责分工 part whose headings name units: the unit is responsible for each duty under it
+    duty_tops: dict[int, bool] = {}  # index of a top heading -> is it a 职责分工 part (read once)
     for i, heading in enumerate(headings):
-        if heading.section.level > 1 and c.duty_sections.search(tree.top[i].section.title):
+        if heading.section.level <= 1:
+            continue
+        top = tree.top_index[i]
+        is_duty = duty_tops.get(top)
+        if is_duty is None:
+            is_duty = duty_tops[top] = bool(c.duty_sections.search(headings[top].section.title))
+        if is_duty:
             unit_units = _title_units(clean, heading, rules)
             if unit_units and not own[i]:
                 own[i] = [Clause(heading.start, heading.title_end, tuple(unit_units))]
@@ -477,13 +506,16 @@ def _table_tasks(clean: CleanText, table: Table, headings: list[Heading], first_
 def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
     """The task's text with clauses and cells blanked out (same length, so offsets hold), and
     the blanked runs, relative to the text."""
-    if not skip:
+    if not skip or start >= end:
         return clean.text[start:end], []
-    # max(a, start) < min(b, end), spelled out
-    spans = [(max(a, start), min(b, end)) for a, b in skip if a < b and a < end and start < b and start < end]
+    spans = []
+    for a, b in skip:  # each span clipped to [start, end): max(a, start) < min(b, end), spelled out
+        if a < b and a < end and start < b:
+            spans.append((a if a > start else start, b if b < end else end))
     if not spans:
         return clean.text[start:end], []
-    spans.sort()
+    if len(spans) > 1:
+        spans.sort()
     pieces: list[str] = []
     blanks: list[tuple[int, int]] = []
     pos = start
@@ -508,8 +540,16 @@ def _unit_refs(clean: CleanText, units: list[FoundUnit], canonical: dict[str, st
     """A UnitRef for each unit, built without validation (``models.construct``): names are str,
     FoundUnit.role is a Role, spans are tuples of ints."""
     span = clean.span
+    origin = clean.origin
+    get = canonical.get
     return [
-        construct(UnitRef, {"name": name, "canonical": canonical.get(name, name), "role": role, "span": span(start, end)})
+        construct(UnitRef, {
+            "name": name,
+            "canonical": get(name, name),
+            "role": role,
+            # clean.span(start, end), written out for a unit (never empty: a name has characters)
+            "span": (origin[start], origin[end - 1] + 1) if start < end else span(start, end),
+        })
         for name, role, start, end in units
     ]
 
@@ -533,10 +573,12 @@ def _finish(
         parsed = cells[cell_text]
         if parsed is not None:
             deadlines.append(copied(parsed, {"span": clean.span(a, b)}))
-    else:
-        deadlines = [_shift(clean, d, draft.start) for d in _find_deadlines(text, year, rules)]
     base = draft.start
     span = clean.span
+    if draft.cell_deadline is None:
+        # each deadline built once with its span in the document: what _shift(clean, d, base)
+        # of the deadline with its span in the text gives
+        deadlines = _find_deadlines(text, year, rules, lambda a, b: span(base + a, base + b))
     targets = [  # one copy with both updates: the same fields, the same fields set
         copied(t, {"span": span(base + t.span[0], base + t.span[1]), "task": task_id})
         for t in _find_targets(text, year, rules, blanks)
@@ -557,7 +599,8 @@ def _finish(
 
 
 def _document_targets(
-    clean: CleanText, tasks: list[Task], headings: list[Heading], c: _Compiled, year: int | None, rules: RuleSet
+    clean: CleanText, tasks: list[Task], headings: list[Heading], tree: _Tree, c: _Compiled, year: int | None,
+    rules: RuleSet,
 ) -> list[Target]:
     """The tasks' targets, every target of a 目标 section, and elsewhere (保障措施, 工作要求 …) the
     targets with a bound (不低于, 以上, 控制在…以内): a plan commits to those wherever it states them.
@@ -579,6 +622,25 @@ def _document_targets(
         return k >= 0 and high < reach[k]
 
     origin = clean.origin
+    # does the heading or one it stands under (its parent, the parent's parent … up to a level-1
+    # heading) have a title of facts / of targets?  Each heading's answer is its own title's or
+    # else its parent's, read once per heading.
+    parents = tree.parent
+    facts: list[bool | None] = [None] * len(headings)
+    target_titles: list[bool | None] = [None] * len(headings)
+
+    def under(flags: list[bool | None], search: Any, index: int) -> bool:
+        chain = []  # index and its ancestors not yet read, innermost first
+        k: int | None = index
+        while k is not None and flags[k] is None:
+            chain.append(k)
+            k = parents[k]
+        value = bool(flags[k]) if k is not None else False
+        for j in reversed(chain):
+            value = value or bool(search(headings[j].section.title))
+            flags[j] = value
+        return value
+
     for i, heading in enumerate(headings):
         found = clean.text.find(heading.section.title, heading.start, heading.title_end + 1)
         text_start = found if found >= 0 else heading.start  # from the title, not its numeral
@@ -590,10 +652,9 @@ def _document_targets(
         # first and the last position are the least and the greatest)
         if task_spans and within_a_task(origin[text_start], origin[heading.own_end - 1]):
             continue
-        titles = [h.section.title for h in _ancestors(headings, i)]
-        if any(c.fact_sections.search(t) for t in titles):
+        if under(facts, c.fact_sections.search, i):
             continue
-        all_targets = any(c.target_sections.search(t) for t in titles)
+        all_targets = under(target_titles, c.target_sections.search, i)
         text = clean.text[text_start:heading.own_end]
         for target in _find_targets(text, year, rules):
             if not all_targets and target.comparator in (Comparator.EQ,):
@@ -602,19 +663,6 @@ def _document_targets(
             if not in_a_task(shifted.span[0]):
                 targets.append(shifted)
     return sorted(targets, key=lambda t: t.span)
-
-
-def _ancestors(headings: list[Heading], index: int) -> list[Heading]:
-    """The heading and the headings it stands under, innermost first."""
-    out = [headings[index]]
-    level = headings[index].section.level
-    for j in range(index - 1, -1, -1):
-        if level == 1:
-            break
-        if headings[j].section.level < level:
-            out.append(headings[j])
-            level = headings[j].section.level
-    return out
 
 
 _STAGE_TITLE = regex.compile(r"^(?P<title>[^（(：:，,]+?)\s*(?:[（(](?P<when>[^）)]*)[）)])?\s*$")
