@@ -27,7 +27,7 @@ from ..document import Document
 from ..errors import InputError
 from ..models import Source
 from . import sniff
-from .base import normalise_newlines
+from .base import blank, normalise_newlines
 
 __all__ = ["read", "read_bytes", "read_text"]
 
@@ -59,9 +59,11 @@ def read(path: str | Path) -> Document:
 
 def read_bytes(data: bytes, name: str) -> Document:
     """Read a document given as bytes (e.g. stdin); ``name`` is its path or "-", for messages."""
-    if not data.strip():
+    # ``not data.strip()`` without copying data that starts with a visible byte (bytes.strip and
+    # bytes.isspace agree on ASCII whitespace)
+    if not data or (data[:1].isspace() and not data.strip()):
         raise InputError("empty file", path=name)
-    suffix = Path(name).suffix.lower()
+    suffix = suffix_of(name).lower()
     kind = sniff.magic(data)
     if kind == sniff.PDF or (suffix == ".pdf" and sniff.pdf_header_near_start(data)):
         from .pdf import read_pdf
@@ -94,20 +96,31 @@ def read_bytes(data: bytes, name: str) -> Document:
     return read_txt(data, name)
 
 
+def suffix_of(name: str) -> str:
+    """``Path(name).suffix``, without building a Path for an ordinary name: one whose last
+    component (after the last "/") is neither empty nor "." (those Path normalises away)."""
+    base = name[name.rfind("/") + 1 :]
+    if not base or base == ".":
+        return Path(name).suffix
+    dot = base.rfind(".")
+    return base[dot:] if 0 < dot < len(base) - 1 else ""
+
+
 def read_text(text: str, name: str = "<text>") -> Document:
     """A document given directly as a str (plain text; its sha256 is of its UTF-8 bytes)."""
     raw = normalise_newlines(text)
-    if not raw.strip():
+    if blank(raw):
         raise InputError("empty text", path=name)
     sha = hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
     return Document(raw, Source(path=name, format="txt", encoding="utf-8", sha256=sha, chars=len(raw)))
 
 
 def _read_zip(data: bytes, name: str, suffix: str) -> Document:
-    from .docx import is_docx, read_docx
+    from .docx import docx_package, read_docx
 
-    if is_docx(data):
-        return read_docx(data, name)
+    package = docx_package(data)
+    if package is not None:
+        return read_docx(data, name, package)
     if suffix == ".docx":
         raise InputError("corrupt .docx: not a readable Word package", path=name)
     raise InputError("binary file (ZIP archive, not a .docx), not a text document", path=name)

@@ -55,20 +55,37 @@ _BLOCK_CONTAINERS = frozenset(_W + tag for tag in ("sdt", "sdtContent", "customX
 def is_docx(data: bytes) -> bool:
     """True when ``data`` is a ZIP package whose main part is a Word document: word/document.xml,
     or a part in word/ that the package's relationships name as its officeDocument."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            if "word/document.xml" in package.NameToInfo:
-                return True
-            main = _related(package, "", "officeDocument")
-            return main is not None and main.startswith("word/") and main in package.NameToInfo
-    except Exception:  # BadZipFile, NotImplementedError (zip version), EOFError, XMLSyntaxError, …: not a readable docx
+    package = docx_package(data)
+    if package is None:
         return False
+    package.close()
+    return True
 
 
-def read_docx(data: bytes, name: str) -> Document:
-    """The body text of the Word document in ``data``."""
+def docx_package(data: bytes) -> zipfile.ZipFile | None:
+    """The open ZIP package when ``is_docx(data)``, else None: ``read_docx`` takes it, so that the
+    ZIP directory is read once (reading it is a quarter of the time a small .docx takes)."""
     try:
-        body, numbering_root, styles_root = _open_package(data, name)
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except Exception:  # BadZipFile, NotImplementedError (zip version), EOFError, …: not a readable docx
+        return None
+    try:
+        if "word/document.xml" in package.NameToInfo:
+            return package
+        main = _related(package, "", "officeDocument")
+        if main is not None and main.startswith("word/") and main in package.NameToInfo:
+            return package
+    except Exception:  # XMLSyntaxError in the relationships, a damaged member, …: not a readable docx
+        pass
+    package.close()
+    return None
+
+
+def read_docx(data: bytes, name: str, package: zipfile.ZipFile | None = None) -> Document:
+    """The body text of the Word document in ``data`` (``package``: ``data`` opened by
+    ``docx_package``, closed here)."""
+    try:
+        body, numbering_root, styles_root = _open_package(data, name, package)
         reader = _BodyReader(Numbering.of_parts(numbering_root, styles_root))
         lines = reader.block_lines(body, top=True)
     except InputError:
@@ -80,28 +97,29 @@ def read_docx(data: bytes, name: str) -> Document:
                          tuple(reader.headings))
 
 
-def _open_package(data: bytes, name: str) -> tuple[Any, Any, Any]:
+def _open_package(data: bytes, name: str, package: zipfile.ZipFile | None = None) -> tuple[Any, Any, Any]:
     """The ``w:body`` of the main part, and the roots of its numbering and styles parts (None
-    where the package has none), parsed by python-docx's XML parser, so that its element
-    classes (CT_R.text, CT_Tc.grid_span …) do the reading of the body; the numbering and styles
-    parts, read only by ``Numbering`` with plain lxml calls, by a plain parser of the same settings
-    (a custom element class per element is what makes parsing a large styles part slow).
+    where the package has none), all parsed as python-docx's ``parse_xml`` parses (same parser
+    settings, same tree) but into plain lxml elements: the few properties of python-docx's
+    element classes the body reader needs (``CT_R.text``, ``CT_Tc.grid_span``, ``CT_Tc.vMerge``)
+    are written out below (_run_text, _grid_span, _v_merge).  A custom element class per element
+    made parsing a large styles part slow, and ``CT_R.text`` runs an XPath query per run: reading
+    a body this way takes a third of the time.
 
     Only these three parts are read, found as OPC says, through the relationships: the
     package's officeDocument, then that part's numbering and styles.  (``docx.Document()``
     loads every part of the package, images, fonts, theme, settings …, with their
     relationships: 60% of the time a .docx took.)"""
-    from docx.oxml.parser import parse_xml  # lazy: a .txt extract must not pay for python-docx
-
-    try:
-        package = zipfile.ZipFile(io.BytesIO(data))
-    except Exception as err:
-        raise InputError(f"corrupt .docx: {_reason(err)}", path=name) from None
+    if package is None:
+        try:
+            package = zipfile.ZipFile(io.BytesIO(data))
+        except Exception as err:
+            raise InputError(f"corrupt .docx: {_reason(err)}", path=name) from None
     with package:
         _check_package(package.infolist(), name)
         main = _related(package, "", "officeDocument") or "word/document.xml"
         xml = package.read(main)
-        root = parse_xml(xml)
+        root = _parse_plain(xml)
         if root.tag != _W + "document":
             raise InputError(f"corrupt .docx: its main part ({main}) is not a Word document", path=name)
         body = root.find(_W + "body")
@@ -175,6 +193,10 @@ def _check_package(infos: list[zipfile.ZipInfo], name: str) -> None:
             "a zip bomb or not a document", path=name)
 
 
+_P = _W + "p"
+_TBL = _W + "tbl"
+
+
 class _BodyReader:
     def __init__(self, numbering: Numbering) -> None:
         self.numbering = numbering
@@ -186,14 +208,14 @@ class _BodyReader:
         heading-styled paragraphs are recorded in ``headings`` as (line index, level))."""
         lines: list[str] = [] if out is None else out
         for child in container.iterchildren():
-            if child.tag == _W + "p":
+            if child.tag == _P:
                 label = self.numbering.label(child)
                 if top:
                     level = self.numbering.heading_level(child)
                     if level is not None:
                         self.headings.append((len(lines), level))
                 lines.append(label + _paragraph_text(child))
-            elif child.tag == _W + "tbl":
+            elif child.tag == _TBL:
                 self.has_table = True
                 lines.extend(self.table_lines(child))
             elif child.tag in _BLOCK_CONTAINERS:
@@ -209,14 +231,16 @@ class _BodyReader:
             col = _grid_before(tr)
             cells.extend([""] * col)
             for tc in tr.iterchildren(_W + "tc"):
-                span = max(1, tc.grid_span)
-                if tc.vMerge == "continue":
+                tc_pr = tc.find(_TC_PR)
+                span = 1 if tc_pr is None else max(1, _grid_span(tc_pr))
+                v_merge = None if tc_pr is None else _v_merge(tc_pr)
+                if v_merge == "continue":
                     text = above.get(col, "")
                 else:
                     text = self.cell_text(tc)
                     for covered in range(col, col + span):
                         above.pop(covered, None)
-                    if tc.vMerge == "restart":
+                    if v_merge == "restart":
                         above[col] = text
                 cells.append(text)
                 cells.extend([""] * (span - 1))
@@ -227,6 +251,36 @@ class _BodyReader:
     def cell_text(self, tc: Any) -> str:
         lines = self.block_lines(tc)
         return " ".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+_TC_PR = _W + "tcPr"
+_GRID_SPAN = _W + "gridSpan"
+_V_MERGE = _W + "vMerge"
+_VAL = _W + "val"
+
+
+def _grid_span(tc_pr: Any) -> int:
+    """``CT_TcPr.grid_span`` of python-docx: the int of ./w:gridSpan/@w:val (``int()``, so the same
+    ValueError on a bad value), 1 without w:gridSpan, its InvalidXmlError without the attribute."""
+    grid_span = tc_pr.find(_GRID_SPAN)
+    if grid_span is None:
+        return 1
+    value = grid_span.get(_VAL)
+    if value is None:
+        from docx.oxml.exceptions import InvalidXmlError
+
+        raise InvalidXmlError(f"required 'w:val' attribute not present on element {grid_span.tag}")
+    return int(value)
+
+
+def _v_merge(tc_pr: Any) -> str | None:
+    """``CT_TcPr.vMerge_val`` of python-docx: ./w:vMerge/@w:val as written, "continue" when the
+    attribute is absent, None without w:vMerge."""
+    v_merge = tc_pr.find(_V_MERGE)
+    if v_merge is None:
+        return None
+    value: str = v_merge.get(_VAL, "continue")
+    return value
 
 
 def _grid_before(tr: Any) -> int:
@@ -242,14 +296,40 @@ def _paragraph_text(p: Any) -> str:
 
 
 def _run_texts(element: Any) -> list[str]:
-    """The text of the runs of a paragraph, in order (``CT_R.text`` maps w:tab and w:br)."""
+    """The text of the runs of a paragraph, in order."""
     texts: list[str] = []
     for child in element.iterchildren():
-        if child.tag == _W + "r":
-            texts.append(child.text)
+        if child.tag == _R:
+            texts.append(_run_text(child))
         elif child.tag in _RUN_CONTAINERS:
             texts.extend(_run_texts(child))
     return texts
+
+
+_R = _W + "r"
+_T = _W + "t"
+_BR = _W + "br"
+_BR_TYPE = _W + "type"
+# the text equivalents of python-docx's run content classes (their __str__): w:t is its text
+# (CT_Text), w:br a "\n" for a text-wrapping break and "" for a page or column break (CT_Br)
+_RUN_CONTENT = {_W + "tab": "\t", _W + "ptab": "\t", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+
+
+def _run_text(run: Any) -> str:
+    """``CT_R.text`` of python-docx: the text equivalents of the w:br, w:cr, w:noBreakHyphen,
+    w:ptab, w:t and w:tab children of ``run``, in document order, joined."""
+    texts = []
+    for child in run.iterchildren():
+        tag = child.tag
+        if tag == _T:
+            texts.append(child.text or "")
+        elif tag == _BR:
+            texts.append("\n" if child.get(_BR_TYPE, "textWrapping") == "textWrapping" else "")
+        else:
+            text = _RUN_CONTENT.get(tag)
+            if text is not None:
+                texts.append(text)
+    return "".join(texts)
 
 
 def _reason(err: Exception) -> str:

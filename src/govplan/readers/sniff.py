@@ -48,10 +48,15 @@ def magic(data: bytes) -> str | None:
         return OLE2
     if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
         return "WebP image"
-    for prefix, label in _BINARY_MAGIC:
-        if data.startswith(prefix):
-            return label
+    # no prefix can match unless the first byte starts one (most text starts otherwise)
+    if data[:1] and data[0] in _MAGIC_FIRST_BYTES:
+        for prefix, label in _BINARY_MAGIC:
+            if data.startswith(prefix):
+                return label
     return None
+
+
+_MAGIC_FIRST_BYTES = frozenset(prefix[0] for prefix, _ in _BINARY_MAGIC)
 
 
 # an encrypted OOXML file is an OLE2 container with these streams (MS-OFFCRYPTO); names are UTF-16LE

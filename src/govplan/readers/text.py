@@ -86,7 +86,8 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     else:
-        _check_not_binary(text, name)
+        if not utf8_surely_clean(data):
+            _check_not_binary(text, name)
         return text, "utf-8"
     try:
         text = data.decode("gb18030")
@@ -152,13 +153,38 @@ def _decode_strict(data: bytes, codec: str, name: str, message: str) -> str:
         text = data.decode(codec)
     except UnicodeDecodeError:
         raise InputError(f"undecodable: {message}", path=name) from None
-    _check_not_binary(text, name)
+    if codec != "utf-8-sig" or not utf8_surely_clean(data):
+        _check_not_binary(text, name)
     return text
 
 
 def _check_not_binary(text: str, name: str) -> None:
     if _bad_share(text[:_SAMPLE]) > _MAX_BAD_SHARE:
         raise InputError("binary file: too many control characters", path=name)
+
+
+# utf8_surely_clean: the bytes of the characters _BAD matches, in valid UTF-8.  Below U+0080 a
+# character is its one byte (the bytes _NOT_BAD_ASCII leaves after deletion); U+0080-U+009F is
+# C2 80-9F; U+E000-U+EFFF starts with EE; U+F000-U+F8FF is EF 80-A3 xx; U+FFFE/U+FFFF is EF BF BE/BF;
+# planes 15 and 16 start with F3 / F4 (F3 also starts other planes: a superset, which only costs
+# the full count); surrogates are never decoded from strict UTF-8.
+_NOT_BAD_ASCII = bytes(b for b in range(256) if not _BAD.match(chr(b)) or b >= 0x80)
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_EF_BAD_UTF8 = re.compile(rb"\xef(?:[\x80-\xa3]|\xbf[\xbe\xbf])")
+
+
+def utf8_surely_clean(data: bytes) -> bool:
+    """True when ``data``, valid UTF-8, encodes none of the characters ``_BAD`` matches, so that
+    ``_bad_share`` of any part of its text is 0.  Byte tests at C speed: a third of the time of
+    counting with ``_BAD`` on the decoded text.  False means "count them"."""
+    return (
+        not data.translate(None, _NOT_BAD_ASCII)
+        and b"\xee" not in data
+        and b"\xf3" not in data
+        and b"\xf4" not in data
+        and _C1_UTF8.search(data) is None
+        and _EF_BAD_UTF8.search(data) is None
+    )
 
 
 def _bad_share(text: str) -> float:
