@@ -417,3 +417,41 @@ def test_write_replacing_leaves_no_temporary_and_replaces(tmp_path: Path) -> Non
     write_replacing(target, b"two" * 100_000)
     assert target.read_bytes() == b"two" * 100_000
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+def _encoded_variants() -> list[tuple[str, bytes]]:
+    text = SAMPLES[0].read_text(encoding="utf-8")
+    return [
+        ("a.txt", text.encode("utf-8")),
+        ("b.txt", b"\xef\xbb\xbf" + text.encode("utf-8")),
+        ("c.txt", text.encode("gb18030")),
+        ("d.txt", text.encode("utf-16")),
+        ("e.txt", text.replace("\n", "\r\n").encode("utf-8")),
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [p.name for p in sorted((Path(__file__).parent / "fixtures").rglob("*.*")) if p.suffix in {".docx", ".html", ".pdf"}]
+    + [name for name, _ in _encoded_variants()],
+)
+def test_every_reader_hashes_the_bytes_it_was_given(name: str) -> None:
+    """batch.convert takes a document's sha256 from its reader instead of hashing it again."""
+    from govplan.errors import GovplanError
+    from govplan.readers import read_bytes
+
+    fixtures = {p.name: p for p in (Path(__file__).parent / "fixtures").rglob("*.*")}
+    data = dict(_encoded_variants()).get(name) or fixtures[name].read_bytes()
+    try:
+        document = read_bytes(data, name)
+    except GovplanError:  # (a scanned or encrypted PDF, or no PDF support installed)
+        return
+    assert document.source.sha256 == hashlib.sha256(data).hexdigest()
+    result = convert(data, name, Options())
+    assert result.status == "ok" and result.sha256 == document.source.sha256
+
+
+def test_a_failed_document_still_has_its_sha256() -> None:
+    data = b"\x00\x01binary\x02" * 10
+    result = convert(data, "x.txt", Options())
+    assert result.status == "failed" and result.sha256 == hashlib.sha256(data).hexdigest()

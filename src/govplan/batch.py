@@ -88,15 +88,19 @@ def convert(data: bytes, name: str, options: Options = Options()) -> Result:
     from .store import plan_counts, plan_rows
 
     started = time.perf_counter()
-    sha = hashlib.sha256(data).hexdigest()
+    sha = ""
     try:
         rules = _rules(options.rules_dir)
-        plan = extract(read_bytes(data, name), rules)
+        document = read_bytes(data, name)
+        sha = document.source.sha256  # of ``data``, as every reader gives it (tested)
+        plan = extract(document, rules)
         output = render(plan, options.fmt)
         rows = plan_rows(plan, name, None, version_key(options.rules_dir))
     except GovplanError as err:
+        sha = sha or hashlib.sha256(data).hexdigest()
         return _failed(name, sha, err.message if err.path == name else str(err), started)
     except Exception as err:  # a bug: recorded, and the batch goes on
+        sha = sha or hashlib.sha256(data).hexdigest()
         return _failed(name, sha, f"internal error: {type(err).__name__}: {err}", started)
     return Result(
         name=name,
