@@ -943,6 +943,9 @@ def find_targets(
     rules: TargetRules | None = None,
     deadline_rules: DeadlineRules | None = None,
     breaks: Sequence[tuple[int, int]] = (),
+    bounded_only: bool = False,
+    place: Callable[[int, int], tuple[int, int]] | None = None,
+    task: str | None = None,
 ) -> list[Target]:
     """Every quantitative target in ``text``, in order, spans relative to ``text``.
 
@@ -951,6 +954,11 @@ def find_targets(
     ``breaks`` are [start, end) runs of ``text`` that separate clauses as a "；" would: a task's
     text with its unit clause cut out and blanked (推进改造，覆盖率达到95%以上（责任单位：…）下一句)
     must not give a target whose clause runs across the blank.
+    ``bounded_only``: only the targets with a bound (a comparator other than =), exactly those of
+    the full list (see the comments below: the plain ones are left out without changing the others).
+    ``place`` maps each span to the one the Target records (a text placed in its document) and
+    ``task`` (if not None) is the task the targets belong to: each Target is built once as
+    ``copied(t, {"span": place(*t.span), "task": task})`` (or without "task") of ``t`` would be.
     """
     last = _LAST_COMPILED[0]  # (``_compiled`` inlined: called for every text)
     c = last[1] if last is not None and rules is not None and last[0] is rules else _compiled(rules or target_rules())
@@ -983,6 +991,11 @@ def find_targets(
     found = _outside(licensed, c.masked(text, last_end))
     if not found:  # the deadlines only ever drop or date a count
         return []
+    if bounded_only and not any(_may_be_bounded(candidate) for candidate in found):
+        # every count would be read as = (``_comparator``: no word after or before it, no 余/多;
+        # ``_shared_after`` lends a count only the word after another count of ``found``, and
+        # the time masks below only drop counts): none is kept, the deadlines need not be read
+        return []
     # the deadlines of ``find_deadlines``, read for their spans and dates only (``time_spans``)
     times = time_spans(source, year=year, rules=deadline_rules)
     spans = [(a, b) for a, b, _ in times]
@@ -995,6 +1008,11 @@ def find_targets(
         mention, before, clause = candidate.mention, candidate.before, candidate.clause
         after = candidate.after or _shared_after(text, found, i)
         comparator = _comparator(before, after, mention)
+        if bounded_only and comparator == Comparator.EQ:  # (as the caller would test it)
+            # left out before its indicator, deadline and clause are read: nothing else depends
+            # on it (``floor`` and ``_shared_after`` read ``found``, not the targets), and its key
+            # in ``seen`` holds EQ, so it can never make a bounded target a restatement
+            continue
         previous = found[i - 1] if i else None
         floor = previous.mention.end if previous is not None and previous.clause == clause else 0
         indicator = _indicator(text, candidate.head_start, mention, before, spans, c, floor)
@@ -1003,12 +1021,14 @@ def find_targets(
         if indicator and key in seen:
             continue  # the same commitment restated
         seen.add(key)
-        span = _evidence(text, layout, clause, spans)
-        targets.append(_target(source[span[0] : span[1]], indicator, comparator, mention, deadline, span))
+        start, end = _evidence(text, layout, clause, spans)
+        span = (start, end) if place is None else place(start, end)
+        targets.append(_target(source[start:end], indicator, comparator, mention, deadline, span, task))
     return targets
 
 
 _TARGET_SET = frozenset(("text", "indicator", "comparator", "value", "unit", "deadline", "span"))
+_TARGET_SET_TASK = _TARGET_SET | {"task"}
 
 
 def _target(
@@ -1018,6 +1038,7 @@ def _target(
     mention: _Mention,
     deadline: dt.date | None,
     span: tuple[int, int],
+    task: str | None = None,
 ) -> Target:
     """``Target(text=…, indicator=…, comparator=…, value=…, unit=…, deadline=…, span=…)`` built
     without validation (which costs more than the rest of a target): every value already has its
@@ -1025,7 +1046,8 @@ def _target(
     ``int``, a date of a Deadline, a tuple of two ints), so validating would keep each as it is.
     The same ``__dict__`` (every field in declared order, ``task`` at its default None), the same
     fields set (those given), no extra or private attributes (Target forbids extra fields and has
-    no private ones)."""
+    no private ones).  With ``task`` (a str), "task" holds it and counts as set too: what
+    ``copied`` of the target without it, updating "task" (and "span"), gives."""
     return construct(
         Target,
         {
@@ -1036,9 +1058,9 @@ def _target(
             "unit": mention.unit,
             "deadline": deadline,
             "span": span,
-            "task": None,
+            "task": task,
         },
-        _TARGET_SET,
+        _TARGET_SET if task is None else _TARGET_SET_TASK,
     )
 
 
@@ -1057,6 +1079,24 @@ def _outside(candidates: list[_Candidate], spans: list[tuple[int, int]]) -> list
         if not before or reach[before - 1] <= candidate.mention.start:
             kept.append(candidate)
     return kept
+
+
+def _may_be_bounded(candidate: _Candidate) -> bool:
+    """Can ``find_targets`` give this count a comparator other than =?  Only with a comparator word
+    after it (its own, or one it shares with the next count), one before it, or 余/多."""
+    return candidate.after is not None or candidate.before is not None or candidate.mention.approx is not None
+
+
+def quantity_test(rules: TargetRules | None = None) -> Callable[[str, int, int], Any]:
+    """The quick test ``find_targets`` starts with (``_may_hold_quantity``), as a search ``test(text,
+    start, end)`` of the piece [start, end) of ``text``: where it gives None, ``find_targets(text[start:end],
+    …)`` is [] whatever the year, breaks and other options.
+
+    (The same answer as the test of the piece cut out: the search reads no character before
+    ``start`` — the class it consumes stands at or after it, its one-character lookbehind steps
+    back onto that very character, and the lookaheads read forwards — and ``end`` ends the text
+    for it as the cut would: the patterns hold no ^, $ or \b that could tell the two apart.)"""
+    return _compiled(rules or target_rules()).may_hold
 
 
 def _shared_after(text: str, found: list[_Candidate], i: int) -> _Word | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,11 +24,11 @@ import regex
 from .clauses import Clause, FoundUnit, find_clauses
 from .deadlines import find_deadlines, parse_deadline, parse_period
 from .document import CleanText
-from .models import Comparator, Deadline, Phase, Role, Section, Target, Task, UnitRef, construct, copied
+from .models import Deadline, Phase, Role, Section, Target, Task, UnitRef, construct, copied
 from .outline import Heading, outline
 from .ruleset import RuleFile, RuleSet, compiled, default_rules
 from .table import Table, find_table
-from .targets import find_targets
+from .targets import find_targets, quantity_test
 from .units import canonicalizer, clean_name, is_unit_list, split_units
 
 
@@ -103,9 +104,14 @@ def _parse_period(text: str, year: int | None, rules: RuleSet) -> tuple[dt.date 
     return parse_period(text, year=year, rules=rules["deadlines"])
 
 
-def _find_targets(text: str, year: int | None, rules: RuleSet, breaks: Sequence[tuple[int, int]] = ()) -> list[Target]:
+def _find_targets(
+    text: str, year: int | None, rules: RuleSet, breaks: Sequence[tuple[int, int]] = (), *, bounded_only: bool = False,
+    place: Callable[[int, int], tuple[int, int]] | None = None, task: str | None = None,
+) -> list[Target]:
     # a blanked clause separates what stands either side of it, as a "；" would
-    return find_targets(text, year=year, rules=rules["targets"], breaks=breaks)
+    return find_targets(
+        text, year=year, rules=rules["targets"], breaks=breaks, bounded_only=bounded_only, place=place, task=task
+    )
 
 
 # --- the stage --------------------------------------------------------------------------------
@@ -531,9 +537,9 @@ def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int
     return "".join(pieces), blanks
 
 
-def _shift(clean: CleanText, item: Any, base: int) -> Any:
-    a, b = item.span
-    return copied(item, {"span": clean.span(base + a, base + b)})
+def _placed(span: Callable[[int, int], tuple[int, int]], base: int, a: int, b: int) -> tuple[int, int]:
+    """The document span of [a, b) of a text that starts at ``base`` (``span``: clean.span)."""
+    return span(base + a, base + b)
 
 
 def _unit_refs(clean: CleanText, units: list[FoundUnit], canonical: dict[str, str]) -> list[UnitRef]:
@@ -576,13 +582,12 @@ def _finish(
     base = draft.start
     span = clean.span
     if draft.cell_deadline is None:
-        # each deadline built once with its span in the document: what _shift(clean, d, base)
+        # each deadline built once with its span in the document: what copied(d, {"span": span(base + a, base + b)})
         # of the deadline with its span in the text gives
         deadlines = _find_deadlines(text, year, rules, lambda a, b: span(base + a, base + b))
-    targets = [  # one copy with both updates: the same fields, the same fields set
-        copied(t, {"span": span(base + t.span[0], base + t.span[1]), "task": task_id})
-        for t in _find_targets(text, year, rules, blanks)
-    ]
+    # each target built once with its span in the document and its task: what
+    # copied(t, {"span": span(base + a, base + b), "task": task_id}) of the target in the text gives
+    targets = _find_targets(text, year, rules, blanks, place=lambda a, b: span(base + a, base + b), task=task_id)
     units = _unit_refs(clean, draft.units, canonical)
     body = clean.text[draft.body_start:draft.end].strip().lstrip("。").strip()
     return construct(Task, {
@@ -641,27 +646,45 @@ def _document_targets(
             flags[j] = value
         return value
 
+    document = clean.text
+    may_hold = quantity_test(rules["targets"])
+    bisect_right = bisect.bisect_right
+    span = clean.span
     for i, heading in enumerate(headings):
-        found = clean.text.find(heading.section.title, heading.start, heading.title_end + 1)
-        text_start = found if found >= 0 else heading.start  # from the title, not its numeral
-        if text_start >= heading.own_end:
-            continue  # no text: no target
+        start, own_end = heading.start, heading.own_end
+        if start >= own_end:
+            continue  # no text: no target (it starts at ``start`` or later, see below)
         # a target found here starts at a raw position origin[p] for some p of the text; where all
         # of those fall inside tasks, every target found would be dropped: no need to look
         # (origin increases: cleaning drops characters and keeps the rest in order, so the
-        # first and the last position are the least and the greatest)
-        if task_spans and within_a_task(origin[text_start], origin[heading.own_end - 1]):
-            continue
+        # first and the last position are the least and the greatest).  Tested first from the
+        # heading's start, before its title is looked for: the text starts there or later, and
+        # within_a_task(low, high) implies within_a_task(low2, high) for every low2 >= low (the
+        # task found for low2 starts no earlier, and the furthest end so far is no smaller)
+        high = origin[own_end - 1]
+        if task_spans:
+            k = bisect_right(starts, origin[start]) - 1  # (within_a_task(origin[start], high) inlined)
+            if k >= 0 and high < reach[k]:
+                continue
+        found = document.find(heading.section.title, start, heading.title_end + 1)
+        text_start = found if found >= 0 else start  # from the title, not its numeral
+        if text_start >= own_end:
+            continue  # no text: no target
+        if text_start > start and task_spans and within_a_task(origin[text_start], high):
+            continue  # (where the text starts at ``start``, the test above said no)
+        if may_hold(document, text_start, own_end) is None:
+            continue  # find_targets of the text would find nothing: spare it the titles' tests too
         if under(facts, c.fact_sections.search, i):
             continue
+        # outside 目标 sections only the targets with a bound are kept: find_targets leaves out the
+        # others itself (``bounded_only``), before their indicator, deadline and clause are read;
+        # each target is built with its span in the document: what copied(t, {"span":
+        # clean.span(text_start + a, text_start + b)}) of the target t with span (a, b) in the text gives
         all_targets = under(target_titles, c.target_sections.search, i)
-        text = clean.text[text_start:heading.own_end]
-        for target in _find_targets(text, year, rules):
-            if not all_targets and target.comparator in (Comparator.EQ,):
-                continue
-            shifted = _shift(clean, target, text_start)
-            if not in_a_task(shifted.span[0]):
-                targets.append(shifted)
+        place = functools.partial(_placed, span, text_start)
+        for target in _find_targets(document[text_start:own_end], year, rules, bounded_only=not all_targets, place=place):
+            if not in_a_task(target.span[0]):
+                targets.append(target)
     return sorted(targets, key=lambda t: t.span)
 
 
