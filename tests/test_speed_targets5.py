@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,24 +25,13 @@ from hypothesis import strategies as st
 
 from govplan import targets as T
 from govplan.ruleset import needed_words
+from sample_lines import sample_lines
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 RULES = T.target_rules()
 C = T._compiled(RULES)
 
 
-def _sample_lines() -> list[str]:
-    lines = [
-        line
-        for path in sorted(SAMPLES.glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    assert len(lines) > 100
-    return lines
-
-
-LINES = _sample_lines()
+LINES = sample_lines()
 
 
 # --- the plain versions of what was replaced ---------------------------------------------------
@@ -148,6 +136,18 @@ def test_running_is_the_plain_choice_on_every_sample_line(screened: Any, pattern
         assert got == _plain_running(patterns, sources, text), line
         ran += len(got)
     assert ran > 0
+
+
+def test_the_table_of_masks_stays_bounded_and_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    screened = T._Screened(C.not_targets, NOT_TARGET_SOURCES)
+    monkeypatch.setattr(T._Screened, "MASKS_KEPT", 3)
+    masks_seen = 0
+    for line in LINES:
+        text = T.half_width(line)
+        assert list(screened.running(text)) == _plain_running(C.not_targets, NOT_TARGET_SOURCES, text), line
+        assert len(screened._by_mask) <= 3
+        masks_seen = max(masks_seen, len(screened._by_mask))
+    assert masks_seen == 3  # the samples give more masks than that: the table was emptied
 
 
 @settings(max_examples=400, deadline=None)

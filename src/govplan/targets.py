@@ -220,6 +220,8 @@ class _Screened:
     looked for in one pass of the standard library's engine (which scans for plain literals faster
     than ``regex``), and a text's answer is a bit mask of the patterns that may match."""
 
+    MASKS_KEPT = 4096
+
     def __init__(self, patterns: list[Any], sources: list[str]) -> None:
         self.patterns = patterns
         self.always = 0  # the bits of the patterns not tested (no group, or a group holding "")
@@ -256,7 +258,9 @@ class _Screened:
             word: sum(bit for group, bit in scanned if any(word.startswith(w) for w in group)) for word in words
         }
         self.scans = bool(words)
-        self._by_mask: dict[int, tuple[Any, ...]] = {}  # the patterns of a bit mask (at most 2**len(patterns))
+        # the patterns of a bit mask: a few dozen masks occur; emptied should it ever reach
+        # MASKS_KEPT (a user rule set with many patterns could otherwise grow it without end)
+        self._by_mask: dict[int, tuple[Any, ...]] = {}
 
     def running(self, text: str) -> tuple[Any, ...]:
         """The patterns that may match in ``text`` (the others lack a word their matches need)."""
@@ -270,6 +274,8 @@ class _Screened:
                 mask |= bits_of[word]
         out = self._by_mask.get(mask)
         if out is None:
+            if len(self._by_mask) >= self.MASKS_KEPT:
+                self._by_mask.clear()
             out = self._by_mask[mask] = tuple(p for i, p in enumerate(self.patterns) if mask >> i & 1)
         return out
 
