@@ -17,7 +17,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,24 +27,13 @@ import govplan
 from govplan import targets as T
 from govplan import tasks as tasks_module
 from govplan.models import Comparator, Target, copied
+from sample_lines import SAMPLES, sample_lines
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 RULES = T.target_rules()
 C = T._compiled(RULES)
 
 
-def _sample_lines() -> list[str]:
-    lines = [
-        line
-        for path in sorted(SAMPLES.glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    assert len(lines) > 100
-    return lines
-
-
-LINES = _sample_lines()
+LINES = sample_lines()
 
 _HAND = [
     "到2025年底，绿色出行分担率达到75%以上，新建停车泊位1000个",

@@ -9,7 +9,6 @@ corpus) and ``find_targets`` with a reading of its deadlines through ``find_dead
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -20,8 +19,7 @@ from govplan import targets as targets_module
 from govplan.deadlines import TimeSpan, find_deadlines, time_spans
 from govplan.models import DeadlineKind
 from govplan.targets import find_targets
-
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+from sample_lines import sample_lines
 
 
 def _plain(text: str, year: int | None) -> list[tuple[int, int, dt.date | None]]:
@@ -86,13 +84,7 @@ def test_time_spans_equal_find_deadlines_on_random_texts(parts: list[str], year:
 
 
 def test_time_spans_equal_find_deadlines_on_the_corpus() -> None:
-    paragraphs = [
-        line
-        for path in sorted(SAMPLES.glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    assert len(paragraphs) > 100
+    paragraphs = sample_lines()
     dated = 0
     for line in paragraphs:
         fast = _fresh(line, 2023)

@@ -26,6 +26,7 @@ from govplan.clauses import FoundUnit
 from govplan.deadlines import _compiled, _scan, deadline_rules, find_deadlines, half_width, time_spans
 from govplan.document import CleanText
 from govplan.models import Deadline, DeadlineKind, Plan, Role
+from sample_lines import sample_lines
 
 # --- find_deadlines builds each Deadline once ---------------------------------------------------
 
@@ -154,12 +155,8 @@ def test_matches_by_bits_are_every_recognisers(parts: list[str]) -> None:
 
 
 def test_matches_by_bits_on_the_samples() -> None:
-    from pathlib import Path
-
-    samples = Path(__file__).resolve().parent.parent / "samples"
-    lines = [line for p in sorted(samples.glob("*.txt")) for line in p.read_text(encoding="utf-8").splitlines()]
     found = 0
-    for line in lines:
+    for line in sample_lines():
         text = half_width(line)
         got = _matches(text)
         assert got == _every_recogniser(text)

@@ -459,7 +459,7 @@ def run(
     manifest = Manifest(outdir / MANIFEST)
     summary = Summary(total=len(items))
     started = time.perf_counter()
-    recording: _Recorder | None = None
+    recorder: _Recorder | None = None  # (its finishing thread, if any, is waited for below)
     try:
         store.set_aliases(_rules(options.rules_dir)["units"].aliases)
         stored = store.done()
@@ -474,7 +474,6 @@ def run(
         if len(todo) >= max(len(stored), 1):  # mostly new rows: build the indexes once, near the end
             store.defer_indexes(document_indexes=not stored)
         recorder = _Recorder(store, manifest, summary, version, set(stored), started, progress)
-        recording = recorder
         try:
             _schedule(todo, options, str(outdir), workers, recorder.add, recorder.finishing)
         except KeyboardInterrupt:
@@ -488,8 +487,8 @@ def run(
                 os.sync()  # once for the run, in place of an fsync per output
             manifest.compact()
     finally:
-        if recording is not None:
-            recording.wait()
+        if recorder is not None:
+            recorder.wait()
         if store.indexes_deferred:  # an error stopped the run: the store stays whole and queryable
             with contextlib.suppress(GovplanError):  # else the next open builds them
                 store.create_indexes()
