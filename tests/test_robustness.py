@@ -552,6 +552,24 @@ def test_a_target_never_runs_across_a_unit_clause_cut_out_of_its_task(line: str)
     assert all("责任单位" not in t.text and "  " not in t.text for t in plan.targets)
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("推进推进推进\n1责任单位：市住建局\n月", []),  # found by the invariant test: "1…月" was a deadline
+        ("推进改造，2（牵头单位：市住建局）月底前完成", []),
+        ("推进改造，2023年（牵头单位：市住建局）6月底前完成", ["2023年", "6月底前"]),
+        ("推进改造2023年底前（责任单位：市住建局）", ["2023年底前"]),
+    ],
+)
+def test_a_deadline_never_runs_across_a_unit_clause_cut_out_of_its_task(body: str, expected: list[str]) -> None:
+    """A unit clause blanked out of a task's text separates what stands either side of it: no
+    time expression is read across it, and each deadline's text is what its span covers."""
+    text = f"一、重点任务\n（一）{body}\n"
+    plan = check_plan(text)
+    assert [d.text for t in plan.tasks for d in t.deadlines] == expected
+    assert [u.name for t in plan.tasks for u in t.units] == ["市住建局"]
+
+
 def test_a_target_before_a_bracketed_clause_ends_at_the_target() -> None:
     text = "二、重点任务\n（一）推进改造，覆盖率达到95%以上（\n责任单位：市住建局）\n"
     plan = govplan.extract(text)

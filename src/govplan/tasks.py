@@ -511,7 +511,9 @@ def _table_tasks(clean: CleanText, table: Table, headings: list[Heading], first_
 
 def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
     """The task's text with clauses and cells blanked out (same length, so offsets hold), and
-    the blanked runs, relative to the text."""
+    the blanked runs, relative to the text.  A blanked run is a "；" and spaces: it separates
+    what stands either side of it as the clause did (a bare run of spaces let a time expression
+    be read across it: "1（责任单位：…）\n月" gave the deadline "1…月")."""
     if not skip or start >= end:
         return clean.text[start:end], []
     spans = []
@@ -530,7 +532,7 @@ def _task_text(clean: CleanText, start: int, end: int, skip: list[tuple[int, int
             continue
         a = max(a, pos)
         pieces.append(clean.text[pos:a])
-        pieces.append(" " * (b - a))
+        pieces.append("；" + " " * (b - a - 1))
         blanks.append((a - start, b - start))
         pos = b
     pieces.append(clean.text[pos:end])
