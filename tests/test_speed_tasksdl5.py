@@ -204,7 +204,7 @@ def test_parents_lead_up_as_ancestors(levels: list[int]) -> None:
 
 
 def _task_text_before(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
-    """tasks._task_text as it was."""
+    """tasks._task_text as it was (but for the blank's leading "；", added after)."""
     if not skip:
         return text[start:end], []
     spans = [(max(a, start), min(b, end)) for a, b in skip if a < b and a < end and start < b and start < end]
@@ -219,7 +219,7 @@ def _task_text_before(text: str, start: int, end: int, skip: list[tuple[int, int
             continue
         a = max(a, pos)
         pieces.append(text[pos:a])
-        pieces.append(" " * (b - a))
+        pieces.append("；" + " " * (b - a - 1))
         blanks.append((a - start, b - start))
         pos = b
     pieces.append(text[pos:end])
@@ -244,7 +244,7 @@ def test_task_text_as_before(start: int, end: int, skip: list[tuple[int, int]]) 
 def test_task_text_blanks_clauses() -> None:
     text = "推进改造（牵头单位：市住建局）完成"
     got, blanks = tasks_module._task_text(_clean(text), 0, len(text), [(4, 15)])
-    assert got == "推进改造" + " " * 11 + "完成"
+    assert got == "推进改造" + "；" + " " * 10 + "完成"
     assert blanks == [(4, 15)]
 
 
