@@ -21,7 +21,7 @@ import regex
 
 from .models import Role
 from .ruleset import RuleFile, RuleSet, compiled, default_rules
-from .units import UnitRules, _all_units, looks_like_unit, split_names
+from .units import UnitRules, _all_units, _split_names, looks_like_unit, plain_parts, split_names
 
 
 class RoleWords(RuleFile):
@@ -76,6 +76,13 @@ class _Compiled:
         labels = sorted(self.label_role, key=len, reverse=True)
         self.label = re.compile(r"(?P<label>" + "|".join(map(re.escape, labels)) + ")" + _SPACE + "*[:：]")
         self.longest_label = max(map(len, labels), default=0)
+        # the label pattern, then (looking ahead: the same matches) a label's unit list as far as
+        # the first bracket, line end or 。: ``value`` starts where _skip_to_value puts it (after
+        # spaces and line breaks when the line ends after the label) and ends at the first
+        # _VALUE_MARKS match from there, or at the end of the text
+        self.label_value = re.compile(
+            self.label.pattern + r"(?=(?:[ \t]*\n[ \t\n]*)?(?P<value>[^" + re.escape(_OPEN + _CLOSE) + r"\n。]*))"
+        )
         self.verb_role = rules.verbs.by_word()
         verbs = sorted(self.verb_role, key=len, reverse=True)
         verb_words = "|".join(map(re.escape, verbs))
@@ -169,7 +176,7 @@ def _labelled(text: str, c: _Compiled, unit_rules: UnitRules, offset: int) -> li
     k = min(wide, narrow) if wide >= 0 and narrow >= 0 else max(wide, narrow)
     while k > 0 and text[k - 1].isspace():
         k -= 1
-    labels = list(c.label.finditer(text, max(0, k - c.longest_label)))
+    labels = list(c.label_value.finditer(text, max(0, k - c.longest_label)))
     clauses: list[Clause] = []
     if not labels:
         return clauses
@@ -178,41 +185,37 @@ def _labelled(text: str, c: _Compiled, unit_rules: UnitRules, offset: int) -> li
     count = len(labels)
     label_role = c.label_role
     find = text.find
-    for_value = _VALUE_MARKS.finditer
     while i < count:
         first = labels[i]
-        # (the opening bracket just before the label, if the label starts a bracket)
         first_start = first.start()
+        clause_end = first.end()
+        # (the opening bracket just before the label, if the label starts a bracket)
         k = first_start - 1
         while k >= 0 and text[k] in " \t":
             k -= 1
         open_pos = k if k >= 0 and text[k] in _OPEN else None
         in_bracket = open_pos is not None
         units: list[FoundUnit] = []
-        clause_end = first.end()
         j = i
         while j < count:
             label = labels[j]
-            value_start = label.end()
-            if value_start < size and text[value_start] in " \t\n":  # else _skip_to_value keeps it
-                value_start = _skip_to_value(text, value_start)
-            # (where the unit list ends: the bracket closing the clause, a line end or 。)
-            value_end, stop = size, "end"
-            depth = 0
-            for m in for_value(text, value_start):  # brackets, line ends and 。 only
-                ch = m.group()
-                if ch in _OPEN:
-                    depth += 1
-                elif ch in _CLOSE:
-                    if depth == 0:
-                        value_end, stop = m.start(), "close" if in_bracket else "stray"
-                        break
-                    depth -= 1
-                elif ch == "\n" or (ch == "。" and depth == 0):
-                    value_end = m.start()
-                    break
+            # (where the unit list starts, and where it ends: the bracket closing the clause, a
+            # line end or 。; the first of those marks ends it unless it opens a bracket, see
+            # _nested_value_end)
+            value_start, value_end = label.span("value")
+            if value_end == size:
+                stop = "end"
+            else:
+                ch = text[value_end]
+                if ch in _CLOSE:
+                    stop = "close" if in_bracket else "stray"
+                elif ch in _OPEN:
+                    value_end, stop = _nested_value_end(text, value_end, in_bracket)
+                else:  # a line end, or 。 outside brackets
+                    stop = "end"
             # another field needs its colon inside the value
-            if find("：", value_start, value_end) >= 0 or find(":", value_start, value_end) >= 0:
+            # (narrow < 0: the text has no ":" at all)
+            if find("：", value_start, value_end) >= 0 or (narrow >= 0 and find(":", value_start, value_end) >= 0):
                 other = _OTHER_FIELD.search(text, value_start, value_end)
                 if other is not None and not c.label.match(text, other.start() + 1):
                     value_end, stop = other.start(), "field"
@@ -240,6 +243,24 @@ def _labelled(text: str, c: _Compiled, unit_rules: UnitRules, offset: int) -> li
 # _labelled finds what a loop calling them finds
 
 
+def _nested_value_end(text: str, pos: int, in_bracket: bool) -> tuple[int, str]:
+    """Where a label's unit list ends (and why) when the first bracket, line end or 。 after its
+    start is the opening bracket at ``pos``: the first closing bracket outside brackets, a line
+    end, or 。 outside brackets."""
+    depth = 0
+    for m in _VALUE_MARKS.finditer(text, pos):  # brackets, line ends and 。 only
+        ch = m.group()
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            if depth == 0:
+                return m.start(), "close" if in_bracket else "stray"
+            depth -= 1
+        elif ch == "\n" or (ch == "。" and depth == 0):
+            return m.start(), "end"
+    return len(text), "end"
+
+
 def _skip_to_value(text: str, pos: int) -> int:
     """A label at the end of its line ("责任单位：" then the units on the next line)."""
     k = pos
@@ -257,33 +278,56 @@ def _units_in(
 ) -> list[FoundUnit]:
     value = text[start:end]
     at = start + offset
-    found = []
+    found: list[FoundUnit] = []
     special = c.special_last
-    for a, b, name in split_names(value):
-        # a name is never empty; the patterns end in ）) and in a verb's last character: a name
-        # ending otherwise is kept as it is (the usual case).  _tuple_new(FoundUnit, …) is what
-        # FoundUnit(…) does, without the Python frame of the named tuple's __new__
-        last = name[-1]
-        if last not in special:
+    parts = plain_parts(value)
+    if parts is not None:
+        # the usual list: split_names(value) is each non-empty part at its offset (see
+        # plain_parts), read here without building those (start, end, name) triples first
+        pos = at  # where the part starts in the whole text
+        for name in parts:
+            size = len(name)
+            if size:
+                # the patterns end in ）) and in a verb's last character: a name ending otherwise
+                # is kept as it is (the usual case).  _tuple_new(FoundUnit, …) is what
+                # FoundUnit(…) does, without the Python frame of the named tuple's __new__
+                if name[-1] not in special:
+                    if name not in _NO_UNIT:
+                        found.append(_tuple_new(FoundUnit, (name, role, pos, pos + size)))
+                else:
+                    _add_marked(found, value, pos - at, pos - at + size, name, role, at, c, unit_rules)
+            pos += size + 1
+        return found
+    for a, b, name in _split_names(value, None):  # (split_names of a text plain_parts rejects)
+        if name[-1] not in special:  # a name is never empty
             if name not in _NO_UNIT:
                 found.append(_tuple_new(FoundUnit, (name, role, at + a, at + b)))
-            continue
-        own_role = role
-        mark = c.role_mark.search(name) if last in "）)" else None
-        glued = c.verb_tail.search(name) if mark is None and last in c.verb_last else None
-        if mark is not None:  # 省数据局（牵头）: the bracket sets the unit's role and is no part of its name
-            own_role = c.verb_role[mark.group("verb")]
-            name = name[: mark.start()]
-            piece = value[a:b]
-            b = a + len(piece[: max(piece.rfind("（"), piece.rfind("("))].rstrip())
-        elif glued is not None and looks_like_unit(name[: glued.start()], unit_rules):
-            # 责任单位：A、B，C配合: the last item names its own role
-            own_role = c.verb_role[glued.group("verb")]
-            name = name[: glued.start()]
-            b = a + len(value[a:b].rstrip()) - len(glued.group("verb"))
-        if name and name not in _NO_UNIT:
-            found.append(FoundUnit(name, own_role, at + a, at + b))
+        else:
+            _add_marked(found, value, a, b, name, role, at, c, unit_rules)
     return found
+
+
+def _add_marked(
+    found: list[FoundUnit], value: str, a: int, b: int, name: str, role: Role, at: int, c: _Compiled, unit_rules: UnitRules
+) -> None:
+    """_units_in for a name ending in a closing bracket or a verb's last character (``value[a:b]``
+    its item, ``at`` the value's start in the whole text)."""
+    own_role = role
+    last = name[-1]
+    mark = c.role_mark.search(name) if last in "）)" else None
+    glued = c.verb_tail.search(name) if mark is None and last in c.verb_last else None
+    if mark is not None:  # 省数据局（牵头）: the bracket sets the unit's role and is no part of its name
+        own_role = c.verb_role[mark.group("verb")]
+        name = name[: mark.start()]
+        piece = value[a:b]
+        b = a + len(piece[: max(piece.rfind("（"), piece.rfind("("))].rstrip())
+    elif glued is not None and looks_like_unit(name[: glued.start()], unit_rules):
+        # 责任单位：A、B，C配合: the last item names its own role
+        own_role = c.verb_role[glued.group("verb")]
+        name = name[: glued.start()]
+        b = a + len(value[a:b].rstrip()) - len(glued.group("verb"))
+    if name and name not in _NO_UNIT:
+        found.append(FoundUnit(name, own_role, at + a, at + b))
 
 
 _NO_UNIT = ("无", "暂无")
@@ -321,8 +365,11 @@ def _unlabelled(text: str, c: _Compiled, unit_rules: UnitRules, offset: int) -> 
     tried: set[int] = set()
     # a sentence can only be an assignment if a verb ends a segment; no verb_end match starts
     # before the first may_assign one (each is one of those)
+    rfind = text.rfind
     for verb in c.verb_end.finditer(text, first_verb.start()):
-        start = max(text.rfind(ch, 0, verb.start()) for ch in _SENTENCE_ENDS) + 1
+        # (after the last of _SENTENCE_ENDS before the verb, or 0)
+        v = verb.start()
+        start = max(rfind("。", 0, v), rfind("；", 0, v), rfind(";", 0, v), rfind("！", 0, v), rfind("？", 0, v), rfind("\n", 0, v)) + 1
         if start in tried:
             continue
         tried.add(start)
@@ -335,7 +382,7 @@ def _unlabelled(text: str, c: _Compiled, unit_rules: UnitRules, offset: int) -> 
     return clauses
 
 
-_SENTENCE_ENDS = "。；;！？\n"
+_SENTENCE_ENDS = "。；;！？\n"  # (_unlabelled looks for each of them)
 
 
 def _assignment(body: str, offset: int, c: _Compiled, unit_rules: UnitRules, *, strict: bool = False) -> list[FoundUnit]:

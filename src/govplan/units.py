@@ -131,8 +131,45 @@ def split_units(text: str, rules: UnitRules | None = None) -> list[tuple[int, in
     return [(a, b) for a, b, _ in split_names(text, rules)]
 
 
+def plain_parts(text: str) -> list[str] | None:
+    """The pieces between the separators of the usual unit list (市住建局、各区人民政府), where
+    ``split_names`` gives each non-empty piece as it is, as its own name (at its offset); None
+    for any other text.
+
+    Such a text has no whitespace (str.isspace() characters are the ASCII space and unprintable
+    ones: the test is ``not _has_space(text)``), no bracket, nothing to cut (no duty word, no 等),
+    and of _TRIM's characters only the separators, which split.  A text joined by 、 alone (the
+    usual one) is split by str.split: there is no line break or tab either (printable)."""
+    if (
+        " " not in text
+        and _LIST_EXTRAS.search(text) is None
+        and text.isprintable()
+        and not ("职" in text or "负责" in text or "分工" in text)
+    ):
+        return _SEPARATOR.split(text) if "，" in text or "," in text or "；" in text or ";" in text else text.split("、")
+    return None
+
+
 def split_names(text: str, rules: UnitRules | None = None) -> list[tuple[int, int, str]]:
     """``split_units`` with each item's ``clean_name`` (start, end, name)."""
+    parts = plain_parts(text)
+    if parts is None:
+        return _split_names(text, rules)
+    if len(parts) == 1:  # one name, or none in an empty text
+        return [(0, len(text), text)] if text else []
+    out: list[tuple[int, int, str]] = []
+    start = 0
+    for part in parts:
+        end = start + len(part)
+        if part:
+            out.append((start, end, part))
+        start = end + 1
+    return out
+
+
+def _split_names(text: str, rules: UnitRules | None) -> list[tuple[int, int, str]]:
+    """``split_names`` of a text ``plain_parts`` does not split."""
+    out: list[tuple[int, int, str]] = []
     items: list[tuple[int, int]] = []
     spaced = _has_space(text)
     # the cuts only where they can change something (the same tests, once for the whole text);
@@ -140,21 +177,10 @@ def split_names(text: str, rules: UnitRules | None = None) -> list[tuple[int, in
     duty_words = "职" in text or "负责" in text or "分工" in text
     duty = (_compiled(rules) if rules is not None else _default_compiled()).trailing_duty if duty_words else None
     may_duty = duty is not None
-    out: list[tuple[int, int, str]] = []
-    if not (spaced or duty_words) and _LIST_EXTRAS.search(text) is None:
-        # the usual list (市住建局、各区人民政府): no whitespace anywhere (str.isspace() characters
-        # are the ASCII space and unprintable ones), no bracket, nothing to cut, and of _TRIM's
-        # characters only the separators, which split: each piece is its own name
-        start = 0
-        for part in _SEPARATOR.split(text):
-            if part:
-                out.append((start, start + len(part), part))
-            start += len(part) + 1
-        return out
     may_etc = "等" in text
     bracketed = _BRACKET.search(text) is not None
-    # as above, but brackets allowed: a piece is its own name unless it begins or ends in a
-    # separator (inside brackets)
+    # as in plain_parts, but brackets allowed: a piece is its own name unless it begins or ends
+    # in a separator (inside brackets)
     plain = not (spaced or may_duty or may_etc) and _INNER_TRIM.search(text) is None
     if not bracketed:  # depth 0 throughout: every separator splits
         start = 0
@@ -395,18 +421,23 @@ def canonicalizer(names: list[str], rules: UnitRules | None = None) -> dict[str,
     c = _compiled(rules) if rules is not None else _default_compiled()
     aliases = c.aliases
     distinct = list(dict.fromkeys(names))
-    by_first: dict[str, list[tuple[int, str, str]]] = {}  # an abbreviation starts like its full name
-    for name in distinct:
-        by_first.setdefault(name[:1], []).append((len(name), name[-3:], name))
-    for group in by_first.values():
-        group.sort(key=lambda entry: -entry[0])  # the longest first: stop at the first too short
+    # an abbreviation starts like its full name: the names by first character, each group the
+    # longest first (one stable sort of all: within a group, the order of a sort of the group)
+    by_first: dict[str, list[tuple[int, str, str]]] = {}
+    for name in sorted(distinct, key=len, reverse=True):
+        entry = (len(name), name[-3:], name)
+        group = by_first.get(name[:1])
+        if group is None:
+            by_first[name[:1]] = [entry]
+        else:
+            group.append(entry)
     canonical: dict[str, str] = {}
     for name in distinct:
         if name in aliases:
             canonical[name] = aliases[name]
             continue
         # _is_abbreviation inlined: within by_first[name[:1]] the first characters agree, and a
-        # longer name is never ``name`` itself
+        # longer name is never ``name`` itself; then _in_order written out (no call per pair)
         size = len(name)
         last = name[-1:]
         found = None
@@ -414,10 +445,16 @@ def canonicalizer(names: list[str], rules: UnitRules | None = None) -> dict[str,
         for length, tail, full in by_first[name[:1]]:
             if length <= size:
                 break
-            if last in tail and _in_order(name, full):
-                found = full
-                count += 1
-                if count > 1:
-                    break
+            if last in tail:
+                pos = 0
+                for ch in name:
+                    pos = full.find(ch, pos) + 1
+                    if not pos:
+                        break
+                else:  # every character found, in order
+                    found = full
+                    count += 1
+                    if count > 1:
+                        break
         canonical[name] = found if count == 1 and found is not None else name
     return canonical
