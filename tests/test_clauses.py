@@ -12,7 +12,7 @@ import pytest
 from govplan.clauses import find_clauses
 from govplan.clean import clean_text
 from govplan.models import Role
-from govplan.units import canonicalizer, is_unit_list, looks_like_unit, split_units
+from govplan.units import UnitRules, canonicalizer, is_unit_list, looks_like_unit, split_names, split_units
 
 L, R, C = Role.LEAD, Role.RESPONSIBLE, Role.COOPERATING
 
@@ -343,6 +343,12 @@ def test_several_clauses_in_order() -> None:
         pytest.param("区教育局、区财政局等部门按职责分工负责", ["区教育局", "区财政局"], id="duty-after-deng"),
         pytest.param("市直各部门按照各自职责抓好落实", ["市直各部门"], id="duty-anzhao-gezi"),
         pytest.param("区卫健委、区民政局分别负责", ["区卫健委", "区民政局"], id="duty-fenbie"),
+        # duty phrases with none of 职 / 负责 / 分工 (an early pre-test looked for those words only)
+        pytest.param("市住建局、各区人民政府共同配合", ["市住建局", "各区人民政府"], id="duty-gongtong-peihe"),
+        pytest.param("市住建局、市财政局共同参与", ["市住建局", "市财政局"], id="duty-gongtong-canyu"),
+        pytest.param("各有关单位各负其责", ["各有关单位"], id="duty-gefuqize"),
+        pytest.param("区教育局、区财政局分别落实", ["区教育局", "区财政局"], id="duty-fenbie-luoshi"),
+        pytest.param("各区人民政府、各有关部门", ["各区人民政府", "各有关部门"], id="ge-is-no-duty"),
         pytest.param(
             "各县（市、区）人民政府、市公安局、各乡镇（街道）", ["各县（市、区）人民政府", "市公安局", "各乡镇（街道）"],
             id="brackets-only",
@@ -353,6 +359,15 @@ def test_several_clauses_in_order() -> None:
 )
 def test_split_units(text: str, items: list[str]) -> None:
     assert [text[a:b] for a, b in split_units(text)] == items
+
+
+def test_a_users_duty_phrase_is_cut_whatever_words_it_holds() -> None:
+    rules = UnitRules(suffixes=["局", "政府"], trailing_duty=["协助办理", "(?:牵头|配合)抓好"])
+    assert [name for _, _, name in split_names("市住建局、区政府协助办理", rules)] == ["市住建局", "区政府"]
+    assert [name for _, _, name in split_names("市住建局配合抓好", rules)] == ["市住建局"]
+    # the default rules know neither phrase
+    assert [name for _, _, name in split_names("市住建局、区政府协助办理")] == ["市住建局", "区政府协助办理"]
+    assert [name for _, _, name in split_names("协助办理", rules)] == ["协助办理"]  # nothing before it: kept
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,9 @@ from govplan.units import (
     plain_parts,
     split_names,
 )
+from govplan.units import (
+    _compiled as _units_compiled,
+)
 from sample_lines import sample_lines
 
 RULES = default_rules()
@@ -57,9 +60,10 @@ UNIT_RULES: UnitRules = RULES["units"]
 
 
 def _split_names_reference(text: str, rules: UnitRules | None = None) -> list[tuple[int, int, str]]:
-    """split_names as it was: its test for the usual list, then the regex split."""
+    """split_names as it was: its test for the usual list, then the regex split (its duty
+    pre-test as it is now: the words of the rules' duty phrases, no longer 职/负责/分工 only)."""
     spaced = _has_space(text)
-    duty_words = "职" in text or "负责" in text or "分工" in text
+    duty_words = _units_compiled(rules if rules is not None else UNIT_RULES).may_cut_duty(text)
     if not (spaced or duty_words) and _LIST_EXTRAS.search(text) is None:
         out = []
         start = 0
@@ -258,9 +262,11 @@ def test_plain_parts_takes_only_the_usual_list() -> None:
     assert plain_parts("市住建局、区教育局") == ["市住建局", "区教育局"]
     assert plain_parts("市住建局，区教育局；各区人民政府") == ["市住建局", "区教育局", "各区人民政府"]
     assert plain_parts("") == [""]
-    for text in ("市住建局、 区教育局", "各县（市、区）人民政府", "市住建局等部门", "按职责分工负责", "区教育局。",
-                 "市住建局\n区教育局", "市住建局\x1c"):
+    for text in ("市住建局、 区教育局", "各县（市、区）人民政府", "市住建局等部门", "市住建局按职责分工负责", "区教育局。",
+                 "市住建局\n区教育局", "市住建局\x1c", "市住建局、各区人民政府共同配合"):
         assert plain_parts(text) is None, text
+    # a duty phrase with nothing before it is no closing phrase: split_names keeps it whole
+    assert plain_parts("按职责分工负责") == ["按职责分工负责"]
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,7 +17,7 @@ from typing import Any
 
 import regex
 
-from .ruleset import RuleFile, RuleSet, compiled, default_rules
+from .ruleset import RuleFile, RuleSet, compiled, default_rules, needed_words
 
 
 class UnitExample(RuleFile):
@@ -84,6 +84,9 @@ class _Compiled:
         self.aliases = dict(rules.aliases)
         duty = "|".join(f"(?:{p})" for p in rules.trailing_duty)
         self.trailing_duty = regex.compile(rf"(?:{duty})$") if duty else None
+        # words every duty phrase holds one of (read from the patterns: a user's rules too);
+        # a text lacking them all has nothing to cut
+        self.duty_words = needed_words(rf"(?:{duty})$") if duty else ()
         # the suffixes are literals (escaped above): for a name without whitespace (a cleaned name),
         # ``suffix.search`` finds one exactly when ``str.endswith`` does
         self.suffix_tuple = tuple(suffixes)
@@ -94,6 +97,19 @@ class _Compiled:
             else frozenset(word[-1] for word in (*suffixes, *self.vocabulary, *self.aliases) if word)
         )
         self.rules = rules
+
+    def may_cut_duty(self, text: str) -> bool:
+        """Whether ``trailing_duty`` may match somewhere in ``text`` (False: it cannot)."""
+        return self.trailing_duty is not None and all(
+            any(word in text for word in group) for group in self.duty_words
+        )
+
+    def cuts_duty(self, name: str) -> bool:
+        """Whether a duty phrase closes ``name`` after something (按职责分工负责 alone is kept)."""
+        if not self.may_cut_duty(name):
+            return False
+        cut = self.trailing_duty.search(name)  # type: ignore[union-attr]
+        return cut is not None and cut.start() > 0
 
 
 def _compiled(rules: UnitRules) -> _Compiled:
@@ -131,28 +147,28 @@ def split_units(text: str, rules: UnitRules | None = None) -> list[tuple[int, in
     return [(a, b) for a, b, _ in split_names(text, rules)]
 
 
-def plain_parts(text: str) -> list[str] | None:
+def plain_parts(text: str, rules: UnitRules | None = None) -> list[str] | None:
     """The pieces between the separators of the usual unit list (市住建局、各区人民政府), where
     ``split_names`` gives each non-empty piece as it is, as its own name (at its offset); None
     for any other text.
 
     Such a text has no whitespace (str.isspace() characters are the ASCII space and unprintable
-    ones: the test is ``not _has_space(text)``), no bracket, nothing to cut (no duty word, no 等),
+    ones: the test is ``not _has_space(text)``), no bracket, nothing to cut (no piece closed by a
+    duty phrase, no 等),
     and of _TRIM's characters only the separators, which split.  A text joined by 、 alone (the
     usual one) is split by str.split: there is no line break or tab either (printable)."""
-    if (
-        " " not in text
-        and _LIST_EXTRAS.search(text) is None
-        and text.isprintable()
-        and not ("职" in text or "负责" in text or "分工" in text)
-    ):
-        return _SEPARATOR.split(text) if "，" in text or "," in text or "；" in text or ";" in text else text.split("、")
+    if " " not in text and _LIST_EXTRAS.search(text) is None and text.isprintable():
+        parts = _SEPARATOR.split(text) if "，" in text or "," in text or "；" in text or ";" in text else text.split("、")
+        c = _compiled(rules) if rules is not None else _default_compiled()
+        if c.may_cut_duty(text) and any(c.cuts_duty(part) for part in parts):
+            return None
+        return parts
     return None
 
 
 def split_names(text: str, rules: UnitRules | None = None) -> list[tuple[int, int, str]]:
     """``split_units`` with each item's ``clean_name`` (start, end, name)."""
-    parts = plain_parts(text)
+    parts = plain_parts(text, rules)
     if parts is None:
         return _split_names(text, rules)
     if len(parts) == 1:  # one name, or none in an empty text
@@ -174,9 +190,9 @@ def _split_names(text: str, rules: UnitRules | None) -> list[tuple[int, int, str
     spaced = _has_space(text)
     # the cuts only where they can change something (the same tests, once for the whole text);
     # the duty pattern is looked up only where its words are
-    duty_words = "职" in text or "负责" in text or "分工" in text
-    duty = (_compiled(rules) if rules is not None else _default_compiled()).trailing_duty if duty_words else None
-    may_duty = duty is not None
+    c = _compiled(rules) if rules is not None else _default_compiled()
+    may_duty = c.may_cut_duty(text)
+    duty = c.trailing_duty
     may_etc = "等" in text
     bracketed = _BRACKET.search(text) is not None
     # as in plain_parts, but brackets allowed: a piece is its own name unless it begins or ends
@@ -217,7 +233,7 @@ def _split_names(text: str, rules: UnitRules | None) -> list[tuple[int, int, str
         lead = trim.end() if trim else 0
         if lead:
             piece = piece[lead:]
-        if may_duty and ("职" in piece or "负责" in piece or "分工" in piece):
+        if may_duty and c.may_cut_duty(piece):
             cut = duty.search(piece)  # type: ignore[union-attr]
             if cut is not None and cut.start() > 0:
                 piece = piece[: cut.start()]
