@@ -34,7 +34,7 @@ from pydantic import field_validator
 
 from .models import Deadline, DeadlineKind, construct
 from .numerals import to_number
-from .ruleset import RuleFile, compiled, default_rules, field_mismatches, needed_words
+from .ruleset import RuleFile, compiled, default_rules, field_mismatches, needed_words, tightness
 
 EXAMPLE_YEAR = 2023  # the document year a rule example is read with unless it gives one
 
@@ -199,8 +199,9 @@ _DAY = (
 _COUNT = r"(?:\d+(?:\.\d+)?|[半两一二三四五六七八九十百]+)"
 _ZERO_GLYPHS = str.maketrans({"○": "〇", "Ｏ": "〇"})  # look-alike glyphs of 〇 that cn2an does not read
 # Full-width digits and separators read as ASCII; one character for one, so spans stay valid.
-HALF_WIDTH = str.maketrans("０１２３４５６７８９．／－：％", "0123456789./-:%")
-_FULL_WIDTH = re.compile("[０１２３４５６７８９．／－：％]")  # (the stdlib: less overhead a call)
+_FULL_WIDTH_CHARS = "０１２３４５６７８９．／－：％"
+HALF_WIDTH = str.maketrans(_FULL_WIDTH_CHARS, "0123456789./-:%")
+_FULL_WIDTH = re.compile(f"[{_FULL_WIDTH_CHARS}]")  # (the stdlib: less overhead a call)
 
 
 def half_width(text: str) -> str:
@@ -431,8 +432,9 @@ class _WordGroups:
     """Which of several items (recognisers) a text may hold, each item needing a word of each of
     its groups of words: every (item, group) is a bit, and ``present(text)`` gives the bits of the
     groups with a word in ``text``; item i may match where ``present & needs[i] == needs[i]`` (a
-    group holding "" is found anywhere and needs no bit).  One more bit, ``beyond_bmp``, tells
-    whether the text holds a character beyond the BMP (see _stdlib), in the same pass."""
+    group holding "" is found anywhere and needs no bit).  Two more bits, in the same pass:
+    ``beyond_bmp`` tells whether the text holds a character beyond the BMP (see _stdlib), and
+    ``full_width`` whether it holds one that half_width changes."""
 
     def __init__(self, groups: list[list[list[str]]]) -> None:
         keys = [(i, g) for i, word_groups in enumerate(groups) for g in range(len(word_groups))]
@@ -446,13 +448,16 @@ class _WordGroups:
         # it or one of its prefixes.  (One match a position that starts a word: the class is the
         # engine's quick skip, and the lookbehind steps back onto that character to read the
         # longest word there into group 1.)
-        # A character beyond the BMP that starts no word is reported by itself, as no word.
+        # A character beyond the BMP or one that half_width changes that starts no word is
+        # reported by itself, as no word.
         words = {word for word_groups in groups for group in word_groups for word in group if word}
-        firsts = _escaped_set(*(word[0] for word in words))
+        full = _escaped_set(_FULL_WIDTH_CHARS)
+        firsts = _escaped_set(*(word[0] for word in words), _FULL_WIDTH_CHARS)
         beyond = "\U00010000-\U0010ffff"
         longest = _alt(words) if words else "(?!)"
-        self.findall = re.compile(f"[{firsts}{beyond}](?<=(?=({longest}|[{beyond}]))[\\s\\S])").findall
+        self.findall = re.compile(f"[{firsts}{beyond}](?<=(?=({longest}|[{beyond}{full}]))[\\s\\S])").findall
         self.beyond_bmp = 1 << len(keys)
+        self.full_width = 1 << (len(keys) + 1)
         self.satisfies = {
             word: sum(
                 bit[i, g]
@@ -461,14 +466,15 @@ class _WordGroups:
                 if any(word.startswith(w) for w in group if w)
             )
             | (self.beyond_bmp if word[0] > "\uffff" else 0)
-            for word in words
+            | (self.full_width if word[0] in _FULL_WIDTH_CHARS else 0)
+            for word in words | set(_FULL_WIDTH_CHARS)
         }
 
     def present(self, text: str) -> int:
         present = 0
-        satisfies = self.satisfies
-        for word in set(self.findall(text)):
-            present |= satisfies.get(word, self.beyond_bmp)
+        satisfies, beyond_bmp = self.satisfies.get, self.beyond_bmp
+        for word in self.findall(text):  # (a word found twice ors its bits in twice: no set built)
+            present |= satisfies(word, beyond_bmp)
         return present
 
 
@@ -494,8 +500,11 @@ class _Compiled:
         self.whole_plan_words = set(rules.five_year_plans.whole_words)
         self.needing_within = set(rules.durations.units_needing_within)
         # each negative pattern with the words it needs: most texts lack them, and a pass is spared
-        # (`in` tests: cheaper here than one pass for all their words, as some are digits)
-        self.negatives = [(regex.compile(p), _needed_words(p)) for p in rules.negatives.patterns]
+        # (`in` tests: cheaper here than one pass for all their words, as some are digits), the
+        # group a text most likely lacks first (fewer words, then longer ones: 号 before six brackets)
+        self.negatives = [
+            (regex.compile(p), tuple(sorted(_needed_words(p), key=tightness))) for p in rules.negatives.patterns
+        ]
         # Every expression starts with a digit, a numeral or a word of the vocabulary: testing the
         # first character before trying a pattern makes the scan about ten times faster.
         # Each recogniser is guarded by the characters its own matches can start with (a subset of
@@ -572,9 +581,9 @@ class _Compiled:
         handler rejects without a hit need not pass)."""
         r = self.rules
         a, y = r.affixes, r.years
-        conn = rf"\s*(?:{_alt(a.range_connectors)})\s*"
         year = rf"{_YEAR}\s*年"
         needing = set(r.durations.units_needing_within)
+        part_words = [*self.year_parts, r.year_parts.quarter_word]
         return {
             "_month_point": ([["月"]], None, None),
             # a year and a closing word (年 then the word or a blank: 2023年底, 2023年 底), a
@@ -591,9 +600,20 @@ class _Compiled:
                 None,
                 None,
             ),
-            "_year_part": ([[*self.year_parts, r.year_parts.quarter_word]], None, None),
+            # a part of a year, or a quarter word right after its number (季度 alone is none: 每季度)
+            "_year_part": (
+                [part_words],
+                rf"{_alt(self.year_parts)}|(?<=[一二三四1-4]){regex.escape(r.year_parts.quarter_word)}",
+                _escaped_set(*(word[0] for word in part_words)) if all(part_words) else None,
+            ),
             "_bare_year": ([["年"]], None, None),  # (a quick `year` spares too few scans to pay)
-            "_year_range": ([["年"], a.range_connectors], rf"{_YEAR}\s*年?{conn}{year}", _escaped_set(_YEAR_FIRSTS)),
+            # read from the connector (rarer than a year's first characters, every digit): right
+            # before it a year's last character (\d or a numeral), its 年, or a blank of \s*
+            "_year_range": (
+                [["年"], a.range_connectors],
+                rf"(?<=[\d〇零○Ｏ一二三四五六七八九年\s]){_alt(a.range_connectors)}\s*{year}",
+                _escaped_set(*(word[0] for word in a.range_connectors)) if all(a.range_connectors) else None,
+            ),
             # the handler wants 月 after the first number or (with no day there) a second month, and
             # after the connector (and a year) a month or a day
             "_range": (
@@ -603,8 +623,10 @@ class _Compiled:
             ),
             # (the words of a group are looked for at every position that starts one: a group of
             # frequent characters such as 19|20, or 内 and 末 below, costs more than it spares)
+            # a separator and the month's first digit (an ASCII one: the month is 1[0-2]|0?[1-9]);
+            # a separator alone is in most texts (1. numbering a measure), this pair in few
             "_numeric": (
-                [[".", "/", "-", "／"]],
+                [[sep + digit for sep in "./-／" for digit in "0123456789"]],
                 r"(?:19|20)\d{2}(?P<sep>[./\-／])(?:1[0-2]|0?[1-9])(?P=sep)(?:3[01]|[12]\d|0?[1-9])",
                 None,  # (it opens with 19|20: the engine skips to a 1 or a 2 by itself)
             ),
@@ -617,12 +639,29 @@ class _Compiled:
                     [unit for unit in r.durations.units if unit not in needing]
                     + [unit + within for unit in r.durations.units if unit in needing for within in r.durations.within]
                 ],
-                rf"[\d半两一二三四五六七八九十百]\s*(?:{_alt(set(r.durations.units) - needing)}"
+                # read from the unit back: the character right before the unit ends the count
+                # or the blanks after it (a numeral or a digit, or \s), and the engine skips to
+                # the units' first characters, rarer than a count's (every digit of a date)
+                rf"(?<=[\d半两一二三四五六七八九十百\s])(?:{_alt(set(r.durations.units) - needing)}"
                 rf"|{_alt(needing)}{_alt(r.durations.within)})",
-                None,  # (it opens with a class: the engine skips to its characters by itself)
+                _escaped_set(*(unit[0] for unit in r.durations.units)) if all(r.durations.units) else None,
             ),
             "_open": ([list(r.open_ended.words)], None, None),
-            "_festival": ([list(self.festivals), list(a.before_suffixes)], None, None),
+            # the festival, its closing quote and 节 if written, and the suffix, all in a row (a
+            # festival and a 前 anywhere in a long text would not do)
+            "_festival": (
+                [
+                    [
+                        f"{festival}{quote}{day}{suffix}"
+                        for festival in self.festivals
+                        for quote in ("", "”", '"')
+                        for day in ("", "节")
+                        for suffix in a.before_suffixes
+                    ]
+                ],
+                None,
+                None,
+            ),
         }
 
     def _first_characters(self) -> set[str]:
@@ -949,10 +988,12 @@ class _Compiled:
                 spans.extend(m.span() for m in pattern.finditer(text) if m.end() > m.start())
         return spans
 
-    def matches(self, text: str) -> list[tuple[int, int, Any, Handler]]:
+    def matches(self, text: str, present: int | None = None) -> list[tuple[int, int, Any, Handler]]:
         """(start, end, match, handler) of every non-empty match of every recogniser that may give
-        a hit in ``text``: recogniser by recogniser, each in order of position."""
-        present = self.required.present(text)
+        a hit in ``text``: recogniser by recogniser, each in order of position.  ``present``:
+        ``self.required.present(text)`` where known already."""
+        if present is None:
+            present = self.required.present(text)
         if not present and self.all_need_words:
             return []
         found: list[tuple[int, int, Any, Handler]] = []
@@ -998,8 +1039,15 @@ def _scan(text: str, year: int | None, rules: DeadlineRules | None) -> list[_Hit
     are read (the same choice as reading every match and ranking the hits: a match whose handler
     gives no hit takes no room either way)."""
     c = _compiled(rules or deadline_rules())
-    text = half_width(text)
-    found = c.matches(text)
+    # text = half_width(text), and the bits of the words it holds: one pass where the text holds
+    # no character that half_width changes (the pass says so by a bit), as most texts
+    present = c.required.present(text)
+    if present & c.required.full_width:
+        text = half_width(text)
+        present = c.required.present(text)
+    else:
+        _LAST_HALF_WIDTH[0] = (text, text)  # (half_width's answer, for find_targets reading this text next)
+    found = c.matches(text, present)
     if not found:
         return []  # no need for the negative patterns
     spans = c.masked(text)

@@ -605,7 +605,7 @@ def needed_words(pattern: str) -> tuple[tuple[str, ...], ...]:
         return ()
 
 
-def _tightness(group: tuple[str, ...]) -> tuple[int, int]:
+def tightness(group: tuple[str, ...]) -> tuple[int, int]:
     """Fewer words first, then longer ones: the group a text most likely lacks."""
     return len(group), -min(len(word) for word in group)
 
@@ -652,7 +652,7 @@ def _sequence_needs(items: list[Any], ops: Any) -> list[tuple[str, ...]]:
                 needs = _sequence_needs(list(branch), ops)
                 if not needs:
                     break
-                tightest: tuple[str, ...] = min(needs, key=_tightness)  # the group a text most likely lacks
+                tightest: tuple[str, ...] = min(needs, key=tightness)  # the group a text most likely lacks
                 words.extend(tightest)
             else:
                 groups.append(_minimal(words))
