@@ -301,3 +301,33 @@ def test_replacing_a_document_gives_it_a_new_id_and_leaves_no_rows_behind(tmp_pa
         db.close()
     for table in ("sections", "tasks", "units", "deadlines", "targets"):
         assert count(db_path, table) == count(db_path, table, of("0.txt")) == len(rows[2][table])
+
+
+def _page_size(db_path: Path) -> int:
+    db = sqlite3.connect(db_path)
+    try:
+        return int(db.execute("PRAGMA page_size").fetchone()[0])
+    finally:
+        db.close()
+
+
+def test_a_new_store_has_large_pages_and_an_existing_one_keeps_its_own(tmp_path: Path) -> None:
+    from govplan.pipeline import extract
+    from govplan.store import PAGE_SIZE, plan_rows
+
+    rows = plan_rows(extract(SAMPLES[0]), "a.txt", None, "v")
+    (tmp_path / "new").mkdir()
+    store = Store(tmp_path / "new" / DB_NAME)
+    store.put(rows)
+    store.close()
+    assert _page_size(tmp_path / "new" / DB_NAME) == PAGE_SIZE > 4096
+    old = tmp_path / "old.sqlite"  # a store made with SQLite's default pages, as before
+    db = sqlite3.connect(old)
+    db.execute("PRAGMA page_size = 4096")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.close()
+    store = Store(old)
+    store.put(rows)
+    store.close()
+    assert _page_size(old) == 4096
+    assert count(old, "tasks", of("a.txt")) == len(rows["tasks"]) > 0
