@@ -84,9 +84,13 @@ class _Compiled:
         self.aliases = dict(rules.aliases)
         duty = "|".join(f"(?:{p})" for p in rules.trailing_duty)
         self.trailing_duty = regex.compile(rf"(?:{duty})$") if duty else None
-        # words every duty phrase holds one of (read from the patterns: a user's rules too);
-        # a text lacking them all has nothing to cut
-        self.duty_words = needed_words(rf"(?:{duty})$") if duty else ()
+        # words every duty phrase holds one of (read from the patterns: a user's rules too), a
+        # search for each group's words: a text lacking them all has nothing to cut
+        self.duty_tests = tuple(
+            re.compile("|".join(map(re.escape, group))).search
+            for group in (needed_words(rf"(?:{duty})$") if duty else ())
+            if "" not in group
+        )
         # the suffixes are literals (escaped above): for a name without whitespace (a cleaned name),
         # ``suffix.search`` finds one exactly when ``str.endswith`` does
         self.suffix_tuple = tuple(suffixes)
@@ -100,9 +104,12 @@ class _Compiled:
 
     def may_cut_duty(self, text: str) -> bool:
         """Whether ``trailing_duty`` may match somewhere in ``text`` (False: it cannot)."""
-        return self.trailing_duty is not None and all(
-            any(word in text for word in group) for group in self.duty_words
-        )
+        if self.trailing_duty is None:
+            return False
+        for test in self.duty_tests:  # noqa: SIM110 (a loop: no generator set up, tens of thousands of calls)
+            if test(text) is None:
+                return False
+        return True
 
     def cuts_duty(self, name: str) -> bool:
         """Whether a duty phrase closes ``name`` after something (按职责分工负责 alone is kept)."""
