@@ -331,3 +331,19 @@ def test_a_new_store_has_large_pages_and_an_existing_one_keeps_its_own(tmp_path:
     store.close()
     assert _page_size(old) == 4096
     assert count(old, "tasks", of("a.txt")) == len(rows["tasks"]) > 0
+
+
+def test_rows_hold_plain_values_only() -> None:
+    """The rows cross between processes: only str, int, float and None, never an enum member or
+    a date (an enum would pickle as a reference to its class and unpickle by a lookup)."""
+    from govplan.pipeline import extract
+    from govplan.store import plan_rows
+
+    plan = extract(SAMPLES[3])
+    rows = plan_rows(plan, "a.txt", "a.json", "v")
+    kinds = {type(value) for table in rows.values() for row in table for value in row}
+    assert kinds <= {str, int, float, type(None)}, kinds
+    units = [(unit.role, unit.name) for task in plan.tasks for unit in task.units]
+    assert [(row[3], row[1]) for row in rows["units"]] == [(role.value, name) for role, name in units]
+    assert {row[4] for row in rows["deadlines"]} <= {"date", "range", "recurring", "open", "duration"}
+    assert rows["deadlines"] and rows["units"]
