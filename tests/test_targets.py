@@ -9,12 +9,14 @@ and properties that hold for any text.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import govplan
 from govplan.models import Comparator
 from govplan.ruleset import examples_of
 from govplan.targets import TargetRules, check_example, find_targets, target_rules
@@ -462,3 +464,16 @@ def test_breaks_end_a_target_clause_as_a_semicolon_would() -> None:
     found = find_targets(text, year=2023, breaks=[(10, 19)])
     assert [(t.text, t.span) for t in found] == [("覆盖率达到95%以上", (0, 10))]
     assert find_targets(text.replace(" " * 9, "；" * 9), year=2023)[0].span == (0, 10)
+
+
+def test_a_targets_deadline_is_read_with_the_rule_sets_deadline_rules(tmp_path: Path) -> None:
+    """A user's deadline rules apply to the deadline a target carries as to the task's own (they
+    were read with the default rules: 规划年底前 gave the document year's end, not the next's)."""
+    from govplan.ruleset import load_rules
+
+    (tmp_path / "deadlines.yaml").write_text("years:\n  relative:\n    规划年: 1\n", encoding="utf-8")
+    text = "关于印发某市2023年工作方案的通知\n一、重点任务\n（一）推进老旧小区改造，规划年底前覆盖率达到95%以上。（责任单位：市住建局）\n"
+    plan = govplan.extract(text, load_rules(str(tmp_path)))
+    [task] = plan.tasks
+    assert [(d.text, d.date) for d in task.deadlines] == [("规划年底前", dt.date(2024, 12, 31))]
+    assert [(t.value, t.deadline) for t in plan.targets] == [(95, dt.date(2024, 12, 31))]

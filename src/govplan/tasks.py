@@ -108,9 +108,11 @@ def _find_targets(
     text: str, year: int | None, rules: RuleSet, breaks: Sequence[tuple[int, int]] = (), *, bounded_only: bool = False,
     place: Callable[[int, int], tuple[int, int]] | None = None, task: str | None = None,
 ) -> list[Target]:
-    # a blanked clause separates what stands either side of it, as a "；" would
+    # a blanked clause separates what stands either side of it, as a "；" would; the deadlines a
+    # target carries are read with the rule set's deadline rules, as the task's own are
     return find_targets(
-        text, year=year, rules=rules["targets"], breaks=breaks, bounded_only=bounded_only, place=place, task=task
+        text, year=year, rules=rules["targets"], breaks=breaks, bounded_only=bounded_only, place=place, task=task,
+        deadline_rules=rules["deadlines"],
     )
 
 
