@@ -578,7 +578,8 @@ _REFERENCE: dict[str, Any] = {}
 
 def _reference_scan(text: str, year: int | None) -> list[Any]:
     """Every recogniser as written, run by `regex` with overlapped=True on the whole text, every
-    match read by its handler, then masked and ranked: what _scan must give."""
+    match read by its handler, then masked by every negative pattern as written (no word test)
+    and ranked: what _scan must give."""
     c = _compiled(deadline_rules())
     text = half_width(text)
     hits = []
@@ -597,8 +598,9 @@ def _reference_scan(text: str, year: int | None) -> list[Any]:
             if hit is not None:
                 hits.append(hit)
     masked = bytearray(len(text))
-    for start, end in c.masked(text):
-        masked[start:end] = b"\x01" * (end - start)
+    for pattern in deadline_rules().negatives.patterns:
+        for m in regex.finditer(pattern, text):
+            masked[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     hits = sorted((h for h in hits if masked.find(1, h.start, h.end) < 0), key=lambda h: (h.start - h.end, h.start))
     taken = bytearray(len(text))
     chosen = []

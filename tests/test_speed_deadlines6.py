@@ -27,43 +27,11 @@ from govplan.deadlines import (
     half_width,
 )
 from sample_lines import sample_lines
+from test_deadlines import _reference_scan
 
-# --- the plain scan: every recogniser as written, on regex, no prefilter ---------------------------
-
-_PLAIN: dict[str, Any] = {}
-
-
-def _plain_scan(text: str, year: int | None) -> list[Any]:
-    """Every recogniser as written run by `regex` with overlapped=True on the whole half-width text,
-    every match read by its handler, masked by every negative pattern (no word test) and ranked."""
-    c = _compiled(deadline_rules())
-    text = text.translate(str.maketrans("０１２３４５６７８９．／－：％", "0123456789./-:%"))
-    hits = []
-    for name, (guard, pattern) in c.sources.items():
-        if name not in _PLAIN:
-            _PLAIN[name] = regex.compile(f"(?=[{guard}])({pattern})" if guard else "(?!)")
-        handler = getattr(c, name)
-        for match in _PLAIN[name].finditer(text, overlapped=True):
-            if match.end() == match.start():
-                continue
-            try:
-                hit = handler(match, text, year)
-            except (_NoDeadline, ValueError, OverflowError):
-                continue
-            if hit is not None:
-                hits.append(hit)
-    masked = bytearray(len(text))
-    for pattern in deadline_rules().negatives.patterns:
-        for m in regex.finditer(pattern, text):
-            masked[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-    hits = sorted((h for h in hits if masked.find(1, h.start, h.end) < 0), key=lambda h: (h.start - h.end, h.start))
-    taken = bytearray(len(text))
-    chosen = []
-    for hit in hits:
-        if taken.find(1, hit.start, hit.end) < 0:
-            taken[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
-            chosen.append(hit)
-    return sorted(chosen, key=lambda h: h.start)
+# the plain scan: every recogniser as written on `regex`, no prefilter, every negative pattern as
+# written (test_deadlines' reference)
+_plain_scan = _reference_scan
 
 
 # pieces near what the new prefilters test: separators and digits, counts and units with blanks,
