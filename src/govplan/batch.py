@@ -95,7 +95,8 @@ def convert(data: bytes, name: str, options: Options = Options()) -> Result:
         sha = document.source.sha256  # of ``data``, as every reader gives it (tested)
         plan = extract(document, rules)
         output = render(plan, options.fmt)
-        rows = plan_rows(plan, name, None, version_key(options.rules_dir))
+        counts = plan_counts(plan)
+        rows = plan_rows(plan, name, None, version_key(options.rules_dir), counts)
     except GovplanError as err:
         sha = sha or hashlib.sha256(data).hexdigest()
         return _failed(name, sha, err.message if err.path == name else str(err), started)
@@ -107,7 +108,7 @@ def convert(data: bytes, name: str, options: Options = Options()) -> Result:
         sha256=sha,
         status="ok",
         error=None,
-        counts=plan_counts(plan),
+        counts=counts,
         seconds=time.perf_counter() - started,
         chars=plan.source.chars,
         output=output,

@@ -136,13 +136,16 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def plan_rows(plan: Plan, path: str, output: str | None, version: str) -> Rows:
+def plan_rows(plan: Plan, path: str, output: str | None, version: str, counts: dict[str, int] | None = None) -> Rows:
     """Every row ``plan`` gives, keyed by table (plain tuples: cheap to pickle between processes;
     an enum's value read as its ``_value_``, the attribute ``.value``'s descriptor returns: a
     quarter of this function's time went to that descriptor),
     without the ids the store gives them: the documents row lacks its ``id``, the other rows their
-    ``document`` (the store puts them in front)."""
-    meta, counts = plan.meta, plan_counts(plan)
+    ``document`` (the store puts them in front).  ``counts``: ``plan_counts(plan)``, where the
+    caller has them already."""
+    meta = plan.meta
+    if counts is None:
+        counts = plan_counts(plan)
     rows: Rows = {
         "documents": [
             (
