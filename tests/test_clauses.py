@@ -7,6 +7,8 @@ and compared with the exact list of (role, unit) it must give, in order.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from govplan.clauses import find_clauses
@@ -590,3 +592,26 @@ def test_unlabelled_reference_finds_what_the_prefilter_must_let_through() -> Non
         assert _unlabelled_reference(text), text
         rules = default_rules()
         assert _unlabelled(text, _compiled(rules["clauses"]), rules["units"], 0) == _unlabelled_reference(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一、重点任务\n（一）推进老旧小区改造。（责任单位：市住建局、区政府协助办理）\n",  # a labelled clause
+        "一、重点任务\n（一）推进老旧小区改造，由市住建局、区政府协助办理负责。\n",  # an assignment
+        "一、职责分工\n（一）市住建局、区政府协助办理\n1.推进老旧小区改造。\n",  # a heading naming the units
+    ],
+)
+def test_every_stage_splits_unit_lists_with_the_rule_sets_unit_rules(tmp_path: Path, text: str) -> None:
+    """A user's units.yaml applies wherever a unit list is split (the clause stage, the
+    assignment reader and heading titles split with the default rules before)."""
+    import govplan
+    from govplan.ruleset import load_rules
+
+    (tmp_path / "units.yaml").write_text("trailing_duty:\n  - 协助办理\n", encoding="utf-8")
+    rules = load_rules(str(tmp_path))
+    plan = govplan.extract(text, rules)
+    assert [(u.name, u.role.value) for t in plan.tasks for u in t.units] == [
+        ("市住建局", "responsible"), ("区政府", "responsible"),
+    ]
+    assert is_unit_list("市住建局、区政府协助办理", rules["units"])

@@ -280,7 +280,7 @@ def _units_in(
     at = start + offset
     found: list[FoundUnit] = []
     special = c.special_last
-    parts = plain_parts(value)
+    parts = plain_parts(value, unit_rules)
     if parts is not None:
         # the usual list: split_names(value) is each non-empty part at its offset (see
         # plain_parts), read here without building those (start, end, name) triples first
@@ -298,7 +298,7 @@ def _units_in(
                     _add_marked(found, value, pos - at, pos - at + size, name, role, at, c, unit_rules)
             pos += size + 1
         return found
-    for a, b, name in _split_names(value, None):  # (split_names of a text plain_parts rejects)
+    for a, b, name in _split_names(value, unit_rules):  # (split_names of a text plain_parts rejects)
         if name[-1] not in special:  # a name is never empty
             if name not in _NO_UNIT:
                 found.append(_tuple_new(FoundUnit, (name, role, at + a, at + b)))
@@ -413,7 +413,7 @@ def _assignment(body: str, offset: int, c: _Compiled, unit_rules: UnitRules, *, 
             if lead_in:
                 names_start += lead_in.end()
                 names = names[lead_in.end():]
-            items = split_names(names) if names else []
+            items = split_names(names, unit_rules) if names else []
             if not _all_units(items, unit_rules):  # is_unit_list, the list split once
                 return [] if strict else units
             role = c.verb_role[verb]

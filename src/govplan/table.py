@@ -211,6 +211,7 @@ def _tabbed(
     unit_kinds = [k for k in kinds if k in _UNIT_KINDS]
     primary = next((k for k in unit_kinds if k != "cooperating"), unit_kinds[0] if unit_kinds else None)
     outline_rules: OutlineRules = rules["outline"]
+    unit_rules: UnitRules = rules["units"]
     groups: list[Group] = []
     previous_key: tuple[str, str] | None = None
     category: str | None = None  # the category cell that opened the current group
@@ -286,7 +287,7 @@ def _tabbed(
             if kind in by_kind:
                 text, at_ = by_kind[kind]
                 known = {(u.name, u.role) for u in row.units}
-                for a, b in ([] if _NO_UNIT.match(text) else split_units(text)):
+                for a, b in ([] if _NO_UNIT.match(text) else split_units(text, unit_rules)):
                     unit = FoundUnit(clean_name(text[a:b]), _ROLE_OF[kind], at_ + a, at_ + b)
                     if (unit.name, unit.role) not in known:
                         row.units.append(unit)

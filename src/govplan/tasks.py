@@ -459,7 +459,9 @@ def _title_units(clean: CleanText, heading: Heading, rules: RuleSet) -> list[Fou
         return []
     at = clean.text.find(title, heading.start, heading.title_end + 1)
     at = at if at >= 0 else heading.start
-    return [FoundUnit(clean_name(title[a:b]), Role.RESPONSIBLE, at + a, at + b) for a, b in split_units(title)]
+    return [
+        FoundUnit(clean_name(title[a:b]), Role.RESPONSIBLE, at + a, at + b) for a, b in split_units(title, rules["units"])
+    ]
 
 
 def _starts_line(clean: CleanText, pos: int) -> bool:

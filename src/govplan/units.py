@@ -306,7 +306,7 @@ def _looks_like_clean(name: str, c: _Compiled) -> bool:
 
 
 def is_unit_list(text: str, rules: UnitRules | None = None) -> bool:
-    items = split_names(text)
+    items = split_names(text, rules)
     return _all_units(items, rules)
 
 
