@@ -372,6 +372,14 @@ def test_a_users_duty_phrase_is_cut_whatever_words_it_holds() -> None:
     assert [name for _, _, name in split_names("协助办理", rules)] == ["协助办理"]  # nothing before it: kept
 
 
+def test_a_space_separates_names_by_the_given_rules() -> None:
+    """Two names a space apart are two units when the rules know their suffix (专班 is a user's)."""
+    rules = UnitRules(suffixes=["专班"])
+    text = "乡村振兴工作专班 环境整治工作专班"
+    assert [name for _, _, name in split_names(text, rules)] == ["乡村振兴工作专班", "环境整治工作专班"]
+    assert [name for _, _, name in split_names(text)] == ["乡村振兴工作专班环境整治工作专班"]  # the default rules
+
+
 @pytest.mark.parametrize(
     ("name", "unit"),
     [

@@ -225,7 +225,7 @@ def _split_names(text: str, rules: UnitRules | None) -> list[tuple[int, int, str
                 start = i + 1
         items.append((start, len(text)))
     if spaced:  # without a space anywhere no item has two words: _split_on_spaces keeps each
-        items = [piece for a, b in items for piece in _split_on_spaces(text, a, b)]
+        items = [piece for a, b in items for piece in _split_on_spaces(text, a, b, rules)]
     for a, b in items:
         piece = text[a:b]
         if not piece:
@@ -257,14 +257,14 @@ def _split_names(text: str, rules: UnitRules | None) -> list[tuple[int, int, str
     return out
 
 
-def _split_on_spaces(text: str, a: int, b: int) -> list[tuple[int, int]]:
+def _split_on_spaces(text: str, a: int, b: int, rules: UnitRules | None = None) -> list[tuple[int, int]]:
     """Split ``text[a:b]`` on spaces only when every part is a unit on its own
     (市公安局 市交通运输局); a space inside one name (市城市管理 综合执法局) stays inside it."""
     piece = text[a:b]
     if len(piece.split(None, 1)) <= 1:
         return [(a, b)]  # one word at most (every \s is a str.isspace() character): nothing to split
     parts = [(m.start() + a, m.end() + a) for m in _NON_SPACE.finditer(piece)]
-    if len(parts) > 1 and all(looks_like_unit(text[x:y]) for x, y in parts):
+    if len(parts) > 1 and all(looks_like_unit(text[x:y], rules) for x, y in parts):
         return parts
     return [(a, b)]
 
