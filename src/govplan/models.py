@@ -8,7 +8,7 @@ decoding, before cleaning); ``line`` numbers are 1-based lines of that same text
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
@@ -208,17 +208,36 @@ class Plan(Frozen):
 # tests/test_schema.py and test_tasks.py check that extracted plans validate back unchanged.
 
 _M = TypeVar("_M", bound=BaseModel)
-_set = object.__setattr__
+# The four instance slots of every pydantic model, set through BaseModel's own slot descriptors:
+# what object.__setattr__(model, name, value) does (it finds these same descriptors on the type,
+# no model class overriding them), without the attribute lookup along the class's MRO each time
+# (~3x faster a slot; construct is called ~140 times a document)
+_new = object.__new__  # (cls.__new__: no model overrides __new__)
+
+
+def _slot_setter(name: str) -> Callable[[Any, Any], None]:
+    """BaseModel's setter of the slot ``name``; object.__setattr__ should a pydantic release
+    hold its slots otherwise."""
+    descriptor = BaseModel.__dict__.get(name)
+    if descriptor is not None and hasattr(descriptor, "__set__"):
+        return descriptor.__set__
+    return lambda model, value: object.__setattr__(model, name, value)
+
+
+_set_dict = _slot_setter("__dict__")
+_set_fields_set = _slot_setter("__pydantic_fields_set__")
+_set_extra = _slot_setter("__pydantic_extra__")
+_set_private = _slot_setter("__pydantic_private__")
 
 
 def construct(cls: type[_M], values: dict[str, Any], fields_set: Iterable[str] | None = None) -> _M:
     """``cls`` holding ``values`` (every field, in declared order) unvalidated; ``fields_set``:
     the fields counted as given (all of ``values`` when None)."""
-    model = cls.__new__(cls)
-    _set(model, "__dict__", values)
-    _set(model, "__pydantic_fields_set__", set(values if fields_set is None else fields_set))
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
+    model = _new(cls)
+    _set_dict(model, values)
+    _set_fields_set(model, {*values} if fields_set is None else {*fields_set})
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
 
 
