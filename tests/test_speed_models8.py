@@ -171,3 +171,15 @@ def test_extracted_plans_validate_back(path: Any) -> None:
     for task in plan.tasks:
         for ref in task.units:
             _same(ref, _old_construct(UnitRef, dict(ref.__dict__), ref.model_fields_set))
+
+
+def test_a_slot_pydantic_does_not_define_is_set_by_object_setattr() -> None:
+    """The fallback for a pydantic release whose BaseModel holds a slot otherwise."""
+
+    class Holder:
+        pass
+
+    holder = Holder()
+    models._slot_setter("__not_a_pydantic_slot__")(holder, 3)
+    assert holder.__dict__ == {"__not_a_pydantic_slot__": 3}
+    assert models._slot_setter("__dict__") == BaseModel.__dict__["__dict__"].__set__
